@@ -1,0 +1,230 @@
+using CreditRecovery.Cases;
+using CreditRecovery.Ledger;
+using CreditRecovery.Procedures;
+using CreditRecovery.Work;
+using NodaTime;
+
+namespace CreditRecovery.Ports;
+
+/// <summary>
+/// Where the engine keeps its state: customers, cases, history, outbox, operator tasks, agenda, assignments, quarantined
+/// ledger records and sync cursors. Storage packages (SQLite, PostgreSQL) implement it.
+/// </summary>
+/// <remarks>
+/// <para>Every read names the company, and implementations must never return another company's rows.</para>
+/// <para>
+/// All writes go through <see cref="CommitAsync"/>, which applies a <see cref="RecoveryChangeSet"/> atomically: a case's
+/// new version, its history events and the outbox messages and tasks that a step produced commit together or not at
+/// all. Case writes are checked against the version they were read at; a mismatch throws
+/// <see cref="ConcurrencyConflictException"/> and nothing of the change set is applied. This is what makes a step
+/// impossible to send twice, even with several workers.
+/// </para>
+/// </remarks>
+public interface IRecoveryStore
+{
+    /// <summary>Applies a change set atomically.</summary>
+    /// <param name="changes">The changes.</param>
+    /// <param name="cancellationToken">Cancels the commit (before it is applied).</param>
+    /// <exception cref="ConcurrencyConflictException">A case changed since it was read; nothing was applied.</exception>
+    ValueTask CommitAsync(RecoveryChangeSet changes, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one customer.</summary>
+    /// <param name="company">The company.</param>
+    /// <param name="customerCode">The customer code.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    ValueTask<Customer?> GetCustomerAsync(CompanyId company, string customerCode, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads customers, all of them or those with the given codes.</summary>
+    /// <param name="company">The company.</param>
+    /// <param name="customerCodes">The codes, or <see langword="null"/> for all.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    IAsyncEnumerable<Customer> ReadCustomersAsync(CompanyId company, IReadOnlyCollection<string>? customerCodes = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one case.</summary>
+    /// <param name="company">The company.</param>
+    /// <param name="key">The installment key.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    ValueTask<RecoveryCase?> GetCaseAsync(CompanyId company, InstallmentKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the cases matching a filter, ordered by customer code then installment key.</summary>
+    /// <param name="company">The company.</param>
+    /// <param name="filter">The filter.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    IAsyncEnumerable<RecoveryCase> ReadCasesAsync(CompanyId company, CaseFilter filter, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a case's history, oldest first.</summary>
+    /// <param name="company">The company.</param>
+    /// <param name="key">The case.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    IAsyncEnumerable<HistoryEvent> ReadHistoryAsync(CompanyId company, InstallmentKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads outbox messages in a status, oldest first.</summary>
+    /// <param name="company">The company.</param>
+    /// <param name="status">The status.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    IAsyncEnumerable<OutboxMessage> ReadOutboxAsync(CompanyId company, OutboxStatus status, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one outbox message.</summary>
+    /// <param name="company">The company.</param>
+    /// <param name="id">The message id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    ValueTask<OutboxMessage?> GetOutboxMessageAsync(CompanyId company, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads operator tasks matching a filter, by due date.</summary>
+    /// <param name="company">The company.</param>
+    /// <param name="filter">The filter.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    IAsyncEnumerable<OperatorTask> ReadTasksAsync(CompanyId company, TaskFilter filter, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one operator task.</summary>
+    /// <param name="company">The company.</param>
+    /// <param name="id">The task id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    ValueTask<OperatorTask?> GetTaskAsync(CompanyId company, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the recorded activities of a customer, oldest first.</summary>
+    /// <param name="company">The company.</param>
+    /// <param name="customerCode">The customer.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    IAsyncEnumerable<Activity> ReadActivitiesAsync(CompanyId company, string customerCode, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads agenda entries of some operators (all when <paramref name="owners"/> is null) that may occur on or before <paramref name="until"/>.</summary>
+    /// <param name="company">The company.</param>
+    /// <param name="owners">The operators, or <see langword="null"/> for all.</param>
+    /// <param name="until">The last date of interest.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    IAsyncEnumerable<AgendaEntry> ReadAgendaAsync(CompanyId company, IReadOnlyCollection<OperatorId>? owners, LocalDate until, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the operators of a company.</summary>
+    /// <param name="company">The company.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    IAsyncEnumerable<Operator> ReadOperatorsAsync(CompanyId company, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads customer assignments, all of them or those of the given customers.</summary>
+    /// <param name="company">The company.</param>
+    /// <param name="customerCodes">The customers, or <see langword="null"/> for all.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    IAsyncEnumerable<CustomerAssignment> ReadAssignmentsAsync(CompanyId company, IReadOnlyCollection<string>? customerCodes = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the procedure assignments of a company.</summary>
+    /// <param name="company">The company.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    IAsyncEnumerable<ProcedureAssignment> ReadProcedureAssignmentsAsync(CompanyId company, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads quarantined ledger records, oldest first.</summary>
+    /// <param name="company">The company.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    IAsyncEnumerable<QuarantinedRecord> ReadQuarantineAsync(CompanyId company, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a change-feed cursor.</summary>
+    /// <param name="company">The company.</param>
+    /// <param name="source">The ledger source's name.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    ValueTask<string?> GetCursorAsync(CompanyId company, string source, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Which cases to read. Conditions combine with AND; an unset one does not filter.</summary>
+public sealed record CaseFilter
+{
+    /// <summary>Every case of the company.</summary>
+    public static CaseFilter All { get; } = new();
+
+    /// <summary>Open cases only.</summary>
+    public static CaseFilter Open { get; } = new() { OpenOnly = true };
+
+    /// <summary>Only open cases.</summary>
+    public bool OpenOnly { get; init; }
+
+    /// <summary>Only cases whose next action date is on or before this date (stores index it).</summary>
+    public LocalDate? NextActionOnOrBefore { get; init; }
+
+    /// <summary>Only these customers.</summary>
+    public IReadOnlyCollection<string>? CustomerCodes { get; init; }
+
+    /// <summary>Only these cases.</summary>
+    public IReadOnlyCollection<InstallmentKey>? Keys { get; init; }
+
+    /// <summary>Only cases in these statuses.</summary>
+    public IReadOnlyCollection<CaseStatus>? Statuses { get; init; }
+}
+
+/// <summary>Which operator tasks to read.</summary>
+public sealed record TaskFilter
+{
+    /// <summary>Only tasks assigned to these operators; <see langword="null"/> for all.</summary>
+    public IReadOnlyCollection<OperatorId>? AssignedTo { get; init; }
+
+    /// <summary>Only tasks in this status.</summary>
+    public OperatorTaskStatus? Status { get; init; }
+
+    /// <summary>Only tasks due on or after this date.</summary>
+    public LocalDate? DueFrom { get; init; }
+
+    /// <summary>Only tasks due on or before this date.</summary>
+    public LocalDate? DueTo { get; init; }
+
+    /// <summary>Only tasks of these customers.</summary>
+    public IReadOnlyCollection<string>? CustomerCodes { get; init; }
+}
+
+/// <summary>A case write checked against the version the case was read at.</summary>
+/// <param name="Case">The new case value; its <see cref="RecoveryCase.Version"/> must be <paramref name="ExpectedVersion"/> + 1.</param>
+/// <param name="ExpectedVersion">The version stored now: 0 for a new case.</param>
+public sealed record CaseWrite(RecoveryCase Case, long ExpectedVersion);
+
+/// <summary>
+/// Everything one unit of work changes, applied atomically by <see cref="IRecoveryStore.CommitAsync"/>. Customers,
+/// outbox messages, tasks, activities, agenda entries, operators, assignments and cursors are upserted by identity;
+/// history and quarantine are appended.
+/// </summary>
+public sealed class RecoveryChangeSet
+{
+    /// <summary>Creates an empty change set for a company.</summary>
+    /// <param name="company">The company every change belongs to.</param>
+    public RecoveryChangeSet(CompanyId company) => Company = company;
+
+    /// <summary>The company every change belongs to; stores reject rows of another company.</summary>
+    public CompanyId Company { get; }
+
+    /// <summary>Customer upserts.</summary>
+    public List<Customer> Customers { get; } = [];
+
+    /// <summary>Case writes.</summary>
+    public List<CaseWrite> Cases { get; } = [];
+
+    /// <summary>History appends.</summary>
+    public List<HistoryEvent> History { get; } = [];
+
+    /// <summary>Outbox upserts.</summary>
+    public List<OutboxMessage> Outbox { get; } = [];
+
+    /// <summary>Task upserts.</summary>
+    public List<OperatorTask> Tasks { get; } = [];
+
+    /// <summary>Activity upserts.</summary>
+    public List<Activity> Activities { get; } = [];
+
+    /// <summary>Agenda upserts.</summary>
+    public List<AgendaEntry> Agenda { get; } = [];
+
+    /// <summary>Operator upserts.</summary>
+    public List<Operator> Operators { get; } = [];
+
+    /// <summary>Customer assignment upserts (by customer).</summary>
+    public List<CustomerAssignment> Assignments { get; } = [];
+
+    /// <summary>Procedure assignment upserts (by scope, key and purpose).</summary>
+    public List<ProcedureAssignment> ProcedureAssignments { get; } = [];
+
+    /// <summary>Quarantine appends.</summary>
+    public List<QuarantinedRecord> Quarantine { get; } = [];
+
+    /// <summary>Cursor upserts.</summary>
+    public List<SyncCursor> Cursors { get; } = [];
+
+    /// <summary>Whether there is nothing to write.</summary>
+    public bool IsEmpty =>
+        Customers.Count == 0 && Cases.Count == 0 && History.Count == 0 && Outbox.Count == 0 && Tasks.Count == 0 &&
+        Activities.Count == 0 && Agenda.Count == 0 && Operators.Count == 0 && Assignments.Count == 0 &&
+        ProcedureAssignments.Count == 0 && Quarantine.Count == 0 && Cursors.Count == 0;
+}
