@@ -43,6 +43,12 @@ public sealed record Installment
     /// </summary>
     public LocalDate? UnpaidReceiptDate { get; init; }
 
+    /// <summary>
+    /// Set by adapters when the ERP shows the installment was closed by offsetting a credit note (*nota di credito*)
+    /// rather than paid: its case closes as cancelled, not paid.
+    /// </summary>
+    public bool CancelledByCreditNote { get; init; }
+
     /// <summary>Whether a bank receipt for this installment came back unpaid (*RiBa insoluta*).</summary>
     public bool IsUnpaidReceipt => UnpaidReceiptDate.HasValue;
 

@@ -51,7 +51,4 @@ public enum ClosureReason
 
     /// <summary>The installment vanished from the ledger (deleted or re-registered in the ERP).</summary>
     RemovedFromLedger,
-
-    /// <summary>The residual fell within the procedure's tolerance.</summary>
-    WithinTolerance,
 }

@@ -42,6 +42,12 @@ public sealed record RecoveryCase
     /// <summary>The next date the daily run must look at this case; <see langword="null"/> when nothing is scheduled.</summary>
     public LocalDate? NextActionDate { get; init; }
 
+    /// <summary>
+    /// Set when the case resumes after a pause (broken promise, resolved dispute, ended extension, unparking): steps
+    /// that fell due during the pause run on this date, not all at once on their old dates' strength.
+    /// </summary>
+    public LocalDate? ResumedOn { get; init; }
+
     /// <summary>The step waiting for an operator, when <see cref="Status"/> is <see cref="CaseStatus.AwaitingOperator"/>.</summary>
     public int? PendingStepIndex { get; init; }
 
