@@ -347,6 +347,7 @@ public sealed class LedgerReconciler
                     ClosedOn = null,
                     ResumedOn = null,
                     PendingStepIndex = null,
+                    NextActionDate = date,
                 };
                 if (newUnpaid)
                 {
@@ -401,6 +402,7 @@ public sealed class LedgerReconciler
                             PendingStepIndex = null,
                             Arrangement = null,
                             SuspendedUntil = null,
+                            NextActionDate = date,
                         });
                     return change;
                 }

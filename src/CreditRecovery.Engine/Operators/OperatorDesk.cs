@@ -455,6 +455,7 @@ public sealed class OperatorDesk
 
             foreach (var change in pending)
             {
+                Reexamine(change, today);
                 Add(changes, change);
             }
         }
@@ -686,6 +687,7 @@ public sealed class OperatorDesk
             scope.DemandCustomer(c.CustomerCode);
             var change = CaseChange.Edit(c, machine, now, today);
             apply(change, today);
+            Reexamine(change, today);
             Add(changes, change);
         }
 
@@ -711,6 +713,15 @@ public sealed class OperatorDesk
             var change = CaseChange.Edit(c, machine, now, today);
             change.Record(kind, actor, reason);
             Add(changes, change);
+        }
+    }
+
+    /// <summary>After an operator's change the next daily run looks at the case again and schedules what follows.</summary>
+    private static void Reexamine(CaseChange change, LocalDate today)
+    {
+        if (change.HasChanges && change.Current.IsOpen && change.Current.Status is not (CaseStatus.Parked or CaseStatus.HandedOver or CaseStatus.Disputed))
+        {
+            change.Update(x => x with { NextActionDate = today });
         }
     }
 

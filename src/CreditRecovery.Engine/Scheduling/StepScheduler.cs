@@ -48,7 +48,7 @@ internal static class StepScheduler
 
         if (@case.ResumedOn is { } resumed && effective < resumed)
         {
-            effective = resumed;
+            effective = calendar.NextBusinessDayOnOrAfter(resumed);
         }
 
         var deferred = false;

@@ -78,8 +78,15 @@ public sealed class RecoveryStateMachine
             m.Configure(state)
                 .Permit(RecoveryTrigger.Park, CaseStatus.Parked)
                 .Permit(RecoveryTrigger.HandOver, CaseStatus.HandedOver)
-                .Permit(RecoveryTrigger.DisputeOpened, CaseStatus.Disputed)
-                .Permit(RecoveryTrigger.LedgerUnpaidReceipt, CaseStatus.Overdue);
+                .Permit(RecoveryTrigger.DisputeOpened, CaseStatus.Disputed);
+            if (state == CaseStatus.Overdue)
+            {
+                m.Configure(state).PermitReentry(RecoveryTrigger.LedgerUnpaidReceipt);
+            }
+            else
+            {
+                m.Configure(state).Permit(RecoveryTrigger.LedgerUnpaidReceipt, CaseStatus.Overdue);
+            }
         }
 
         foreach (var state in Active.Append(CaseStatus.Promised))
