@@ -25,7 +25,7 @@ public sealed record StepTiming(TimingAnchor Anchor, int Days, DayUnit Unit = Da
     /// <summary>A short English description, e.g. "10 business days after the previous step".</summary>
     public override string ToString()
     {
-        var unit = Unit == DayUnit.Business ? "business days" : "days";
+        var unit = (Unit == DayUnit.Business ? "business day" : "day") + (Days == 1 ? "" : "s");
         return Anchor switch
         {
             TimingAnchor.BeforeDueDate => string.Create(CultureInfo.InvariantCulture, $"{Days} {unit} before the due date"),

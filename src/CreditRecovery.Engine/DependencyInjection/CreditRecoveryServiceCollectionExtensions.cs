@@ -42,7 +42,7 @@ internal sealed class CreditRecoveryOptionsValidator(IServiceProvider services) 
     public ValidateOptionsResult Validate(string? name, CreditRecoveryOptions options)
     {
         var errors = new List<string>();
-        if (DateTimeZoneProviders.Tzdb.GetZoneOrNull(options.TimeZoneId) is null)
+        if (options.TimeZoneId is null || DateTimeZoneProviders.Tzdb.GetZoneOrNull(options.TimeZoneId) is null)
         {
             errors.Add($"TimeZoneId '{options.TimeZoneId}' is not a known IANA time zone");
         }

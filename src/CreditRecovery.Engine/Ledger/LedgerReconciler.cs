@@ -334,6 +334,15 @@ public sealed class LedgerReconciler
                 }
 
                 var newUnpaid = installment.UnpaidReceiptDate is { } u && u != before.UnpaidReceiptDate;
+
+                // A write-off is the company's decision, not the ledger's: the ERP may keep showing the installment open.
+                // Only a new event (a new unpaid receipt, a higher residual) brings such a case back.
+                if (existing.ClosedBecause == ClosureReason.WrittenOff && !newUnpaid && installment.OpenResidual <= before.OpenResidual)
+                {
+                    change.Update(c => c with { Installment = installment });
+                    return before == installment ? null : change;
+                }
+
                 var purpose = newUnpaid ? ProcedurePurpose.UnpaidReceipt : ProcedurePurpose.Ordinary;
                 var (procedure, rule) = resolver.Resolve(installment, customer, purpose);
                 var anchor = newUnpaid ? installment.UnpaidReceiptDate!.Value : installment.DueDate;

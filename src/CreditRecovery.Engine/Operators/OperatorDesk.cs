@@ -335,7 +335,7 @@ public sealed class OperatorDesk
         var scope = await ScopeAsync(company, actor, cancellationToken).ConfigureAwait(false);
         scope.DemandCustomer(request.CustomerCode);
         var (today, now) = Now(context);
-        var id = MessageFactory.Id(company, request.CustomerCode, "activity", now.ToUnixTimeTicks().ToString(System.Globalization.CultureInfo.InvariantCulture), actor.Value);
+        var id = MessageFactory.Id(company, request.CustomerCode, "activity", Guid.NewGuid().ToString("N"));
         var changes = new RecoveryChangeSet(company);
         string? followUpId = null;
         if (request.FollowUpOn is { } followUp)

@@ -46,6 +46,22 @@ internal static class StepScheduler
             effective = PreviousAnchor(previous);
         }
 
+        // After a pause (dispute, extension, broken promise) a step timed from the due date keeps the distance it had
+        // from the previous step in the nominal schedule, instead of falling due together with it on the resume day.
+        if (step.Timing.Anchor == TimingAnchor.AfterDueDate && previous is not null && previous.ProcedureId == procedure.Id &&
+            previous.StepIndex < procedure.Steps.Count && procedure.Steps[previous.StepIndex].Timing is { Anchor: TimingAnchor.AfterDueDate } previousTiming)
+        {
+            var delay = Period.Between(NominalDate(previousTiming, @case, null, calendar), previous.ScheduledOn, PeriodUnits.Days).Days;
+            if (delay > 0)
+            {
+                var spaced = calendar.NextBusinessDayOnOrAfter(nominal.PlusDays(delay));
+                if (effective < spaced)
+                {
+                    effective = spaced;
+                }
+            }
+        }
+
         if (@case.ResumedOn is { } resumed && effective < resumed)
         {
             effective = calendar.NextBusinessDayOnOrAfter(resumed);

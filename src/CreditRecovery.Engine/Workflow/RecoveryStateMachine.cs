@@ -1,6 +1,7 @@
 using CreditRecovery.Cases;
 using Stateless;
 using Stateless.Graph;
+using Stateless.Reflection;
 
 namespace CreditRecovery.Workflow;
 
@@ -20,6 +21,8 @@ public sealed class RecoveryStateMachine
     private static readonly CaseStatus[] Active = [CaseStatus.NotDue, CaseStatus.Reminded, CaseStatus.Overdue, CaseStatus.InProcedure, CaseStatus.AwaitingOperator];
     private static readonly CaseStatus[] Paused = [CaseStatus.Promised, CaseStatus.Disputed, CaseStatus.Suspended];
     private static readonly CaseStatus[] Outside = [CaseStatus.Parked, CaseStatus.HandedOver];
+
+    private static readonly DynamicStateInfos ResumeTargets = BuildResumeTargets();
 
     private readonly StateMachine<CaseStatus, RecoveryTrigger> _machine;
     private CaseStatus _current;
@@ -58,6 +61,16 @@ public sealed class RecoveryStateMachine
 
     /// <summary>The machine as a Mermaid state diagram, for the docs.</summary>
     public string ToMermaid() => MermaidGraph.Format(_machine.GetInfo());
+
+    private static DynamicStateInfos BuildResumeTargets()
+    {
+        var targets = new DynamicStateInfos();
+        targets.Add(CaseStatus.NotDue, "before the due date");
+        targets.Add(CaseStatus.Reminded, "before the due date, reminded");
+        targets.Add(CaseStatus.Overdue, "no dunning step yet");
+        targets.Add(CaseStatus.InProcedure, "dunning under way");
+        return targets;
+    }
 
     private void Configure(StateMachine<CaseStatus, RecoveryTrigger> m)
     {
@@ -117,36 +130,36 @@ public sealed class RecoveryStateMachine
         m.Configure(CaseStatus.InProcedure).PermitReentry(RecoveryTrigger.StepExecuted);
 
         m.Configure(CaseStatus.AwaitingOperator)
-            .PermitDynamic(RecoveryTrigger.OperatorCompletedStep, () => _resumeTo)
+            .PermitDynamic(RecoveryTrigger.OperatorCompletedStep, () => _resumeTo, "resume status from the case\'s dates", ResumeTargets)
             .Permit(RecoveryTrigger.PromiseRecorded, CaseStatus.Promised);
 
         m.Configure(CaseStatus.Promised)
-            .PermitDynamic(RecoveryTrigger.PromiseBroken, () => _resumeTo)
-            .PermitDynamic(RecoveryTrigger.PromiseFulfilled, () => _resumeTo)
+            .PermitDynamic(RecoveryTrigger.PromiseBroken, () => _resumeTo, "resume status from the case\'s dates", ResumeTargets)
+            .PermitDynamic(RecoveryTrigger.PromiseFulfilled, () => _resumeTo, "resume status from the case\'s dates", ResumeTargets)
             .PermitReentry(RecoveryTrigger.PromiseRecorded);
 
         m.Configure(CaseStatus.Disputed)
-            .PermitDynamic(RecoveryTrigger.DisputeResolved, () => _resumeTo)
+            .PermitDynamic(RecoveryTrigger.DisputeResolved, () => _resumeTo, "resume status from the case\'s dates", ResumeTargets)
             .Permit(RecoveryTrigger.Park, CaseStatus.Parked)
             .Permit(RecoveryTrigger.HandOver, CaseStatus.HandedOver)
             .PermitReentry(RecoveryTrigger.LedgerUnpaidReceipt);
 
-        m.Configure(CaseStatus.Suspended).PermitDynamic(RecoveryTrigger.ExtensionEnded, () => _resumeTo);
+        m.Configure(CaseStatus.Suspended).PermitDynamic(RecoveryTrigger.ExtensionEnded, () => _resumeTo, "resume status from the case\'s dates", ResumeTargets);
 
         m.Configure(CaseStatus.Parked)
-            .PermitDynamic(RecoveryTrigger.Resume, () => _resumeTo)
+            .PermitDynamic(RecoveryTrigger.Resume, () => _resumeTo, "resume status from the case\'s dates", ResumeTargets)
             .Permit(RecoveryTrigger.HandOver, CaseStatus.HandedOver)
             .PermitReentry(RecoveryTrigger.Park)
             .PermitReentry(RecoveryTrigger.LedgerUnpaidReceipt);
 
         m.Configure(CaseStatus.HandedOver)
-            .PermitDynamic(RecoveryTrigger.Resume, () => _resumeTo)
+            .PermitDynamic(RecoveryTrigger.Resume, () => _resumeTo, "resume status from the case\'s dates", ResumeTargets)
             .Permit(RecoveryTrigger.Park, CaseStatus.Parked)
             .PermitReentry(RecoveryTrigger.LedgerUnpaidReceipt);
 
         // A closed installment reopens when the ledger shows it open again or its bank receipt comes back unpaid.
         m.Configure(CaseStatus.Closed)
-            .PermitDynamic(RecoveryTrigger.LedgerReopened, () => _resumeTo)
+            .PermitDynamic(RecoveryTrigger.LedgerReopened, () => _resumeTo, "resume status from the case\'s dates", ResumeTargets)
             .Permit(RecoveryTrigger.LedgerUnpaidReceipt, CaseStatus.Overdue);
     }
 }
