@@ -3,6 +3,8 @@ using CreditRecovery.Operators;
 using CreditRecovery.Ports;
 using CreditRecovery.Running;
 using CreditRecovery.Workflow;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
 
 namespace CreditRecovery;
@@ -15,14 +17,15 @@ public sealed class CreditRecoveryEngine
 {
     private readonly CompanyDirectory _companies;
 
-    internal CreditRecoveryEngine(CreditRecoveryOptions options, IRecoveryStore store, ILedgerSource? ledger, IClock clock)
+    internal CreditRecoveryEngine(CreditRecoveryOptions options, IRecoveryStore store, ILedgerSource? ledger, IClock clock, ILoggerFactory? loggerFactory = null)
     {
+        loggerFactory ??= NullLoggerFactory.Instance;
         _companies = new CompanyDirectory(options);
         Options = options;
         Store = store;
-        Runner = new RecoveryRunner(store, clock, _companies, options);
+        Runner = new RecoveryRunner(store, clock, _companies, options, loggerFactory.CreateLogger<RecoveryRunner>());
         Desk = new OperatorDesk(store, clock, _companies);
-        Ledger = ledger is null ? null : new LedgerReconciler(ledger, store, clock, _companies, options);
+        Ledger = ledger is null ? null : new LedgerReconciler(ledger, store, clock, _companies, options, loggerFactory.CreateLogger<LedgerReconciler>());
     }
 
     /// <summary>The options the engine runs with.</summary>

@@ -1,4 +1,5 @@
 using CreditRecovery.Ports;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
@@ -15,6 +16,7 @@ public sealed class CreditRecoveryEngineBuilder
     private ILedgerSource? _ledger;
     private ITemplateRenderer? _templates;
     private IClock? _clock;
+    private ILoggerFactory? _loggerFactory;
 
     /// <summary>Configures the options.</summary>
     /// <param name="configure">The configuration.</param>
@@ -57,6 +59,14 @@ public sealed class CreditRecoveryEngineBuilder
         return this;
     }
 
+    /// <summary>Sets where the engine logs (default: nowhere).</summary>
+    /// <param name="loggerFactory">The logger factory.</param>
+    public CreditRecoveryEngineBuilder UseLoggerFactory(ILoggerFactory loggerFactory)
+    {
+        _loggerFactory = loggerFactory ?? throw new ArgumentNullException(nameof(loggerFactory));
+        return this;
+    }
+
     /// <summary>Validates the options and builds the engine.</summary>
     /// <exception cref="OptionsValidationException">The options are invalid; every problem is listed.</exception>
     /// <exception cref="InvalidOperationException">No store was set.</exception>
@@ -69,7 +79,7 @@ public sealed class CreditRecoveryEngineBuilder
             throw new OptionsValidationException(Options.DefaultName, typeof(CreditRecoveryOptions), result.Failures);
         }
 
-        return new CreditRecoveryEngine(_options, store, _ledger, _clock ?? SystemClockProvider.Clock);
+        return new CreditRecoveryEngine(_options, store, _ledger, _clock ?? SystemClockProvider.Clock, _loggerFactory);
     }
 
     private sealed class TemplateOnlyServiceProvider(ITemplateRenderer? templates) : IServiceProvider

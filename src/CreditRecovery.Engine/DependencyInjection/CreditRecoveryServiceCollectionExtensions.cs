@@ -2,6 +2,7 @@ using CreditRecovery.Ports;
 using CreditRecovery.Procedures;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
@@ -30,7 +31,7 @@ public static class CreditRecoveryServiceCollectionExtensions
             // Hosts without the Generic Host never run ValidateOnStart: validate here too.
             sp.GetService<IStartupValidator>()?.Validate();
             var options = sp.GetRequiredService<IOptions<CreditRecoveryOptions>>().Value;
-            return new CreditRecoveryEngine(options, sp.GetRequiredService<IRecoveryStore>(), sp.GetService<ILedgerSource>(), sp.GetRequiredService<IClock>());
+            return new CreditRecoveryEngine(options, sp.GetRequiredService<IRecoveryStore>(), sp.GetService<ILedgerSource>(), sp.GetRequiredService<IClock>(), sp.GetService<ILoggerFactory>());
         });
         return services;
     }

@@ -3,6 +3,7 @@ using CreditRecovery.Cases;
 using CreditRecovery.Ports;
 using CreditRecovery.Procedures;
 using CreditRecovery.Workflow;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 using NodaTime.Text;
 
@@ -22,9 +23,11 @@ public sealed class LedgerReconciler
     private readonly IClock _clock;
     private readonly CompanyDirectory _companies;
     private readonly CreditRecoveryOptions _options;
+    private readonly ILogger _logger;
 
-    internal LedgerReconciler(ILedgerSource source, IRecoveryStore store, IClock clock, CompanyDirectory companies, CreditRecoveryOptions options)
+    internal LedgerReconciler(ILedgerSource source, IRecoveryStore store, IClock clock, CompanyDirectory companies, CreditRecoveryOptions options, ILogger logger)
     {
+        _logger = logger;
         _source = source;
         _store = store;
         _clock = clock;
@@ -109,7 +112,9 @@ public sealed class LedgerReconciler
         }
 
         await run.CloseRemovedAsync(removed, cursor is null ? null : new SyncCursor(company, _source.Name, cursor), cancellationToken).ConfigureAwait(false);
-        return run.Report();
+        var report = run.Report();
+        Log.LedgerAligned(_logger, company, date, report.InstallmentsRead, report.CasesOpened, report.CasesPaid, report.PartialPayments, report.CasesReopened, report.UnpaidReceipts, report.CasesRemoved, report.Rejected.Count);
+        return report;
     }
 
     /// <summary>The state of one alignment run.</summary>
@@ -161,6 +166,7 @@ public sealed class LedgerReconciler
 
         public void Quarantine(LedgerRecordError error)
         {
+            Log.RecordRejected(owner._logger, context.Company, error.RecordKey, error.Field, error.Reason);
             _errors.Add(error);
             _quarantine.Add(new QuarantinedRecord(context.Company, owner._source.Name, error, _now));
         }

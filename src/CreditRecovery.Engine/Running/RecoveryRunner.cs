@@ -5,6 +5,7 @@ using CreditRecovery.Procedures;
 using CreditRecovery.Scheduling;
 using CreditRecovery.Work;
 using CreditRecovery.Workflow;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 using NodaTime.Text;
 
@@ -30,9 +31,11 @@ public sealed class RecoveryRunner
     private readonly IClock _clock;
     private readonly CompanyDirectory _companies;
     private readonly CreditRecoveryOptions _options;
+    private readonly ILogger _logger;
 
-    internal RecoveryRunner(IRecoveryStore store, IClock clock, CompanyDirectory companies, CreditRecoveryOptions options)
+    internal RecoveryRunner(IRecoveryStore store, IClock clock, CompanyDirectory companies, CreditRecoveryOptions options, ILogger logger)
     {
+        _logger = logger;
         _store = store;
         _clock = clock;
         _companies = companies;
@@ -82,7 +85,9 @@ public sealed class RecoveryRunner
             await run.ProcessCustomerAsync(group, cancellationToken).ConfigureAwait(false);
         }
 
-        return run.Report();
+        var report = run.Report();
+        Log.RunCompleted(_logger, company, businessDate, report.DryRun ? " (dry run)" : "", report.CasesExamined, report.CasesChanged, report.Messages.Count, report.Tasks.Count, report.Holds.Count, report.Errors.Count);
+        return report;
     }
 
     private sealed class DayRun(RecoveryRunner owner, CompanyContext context, LocalDate date, bool dryRun, TaskAssigner assigner)
@@ -131,6 +136,8 @@ public sealed class RecoveryRunner
                 }
                 catch (ConcurrencyConflictException) when (attempt < owner._options.ConflictRetries)
                 {
+                    Log.ConflictRetry(owner._logger, context.Company, customerCode, attempt + 1);
+
                     // Someone else (another worker, an operator) changed one of these cases: read them again and re-plan.
                     // Steps they already ran are on the case now and will not run twice.
                     var fresh = new List<RecoveryCase>();
@@ -148,6 +155,7 @@ public sealed class RecoveryRunner
                 }
                 catch (ConcurrencyConflictException ex)
                 {
+                    Log.CustomerFailed(owner._logger, context.Company, customerCode, ex.Message);
                     _errors.Add(new RunError(customerCode, ex.Message));
                     return;
                 }
