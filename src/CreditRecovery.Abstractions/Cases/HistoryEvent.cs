@@ -37,4 +37,13 @@ public sealed record HistoryEvent
 
     /// <summary>Why, in a sentence a person can read (X5).</summary>
     public required string Reason { get; init; }
+
+    /// <summary>The <see cref="Hash"/> of the case's previous event; <see langword="null"/> for its first event.</summary>
+    public string? PreviousHash { get; init; }
+
+    /// <summary>
+    /// SHA-256 (hex) of this event's content and <see cref="PreviousHash"/>: the case's history is a hash chain, so an event
+    /// changed or removed after the fact breaks every link after it. Set by the engine when the event is written.
+    /// </summary>
+    public string? Hash { get; init; }
 }

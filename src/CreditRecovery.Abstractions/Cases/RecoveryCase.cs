@@ -75,6 +75,9 @@ public sealed record RecoveryCase
     /// <summary>When the case opened.</summary>
     public required LocalDate OpenedOn { get; init; }
 
+    /// <summary>The <see cref="HistoryEvent.Hash"/> of the case's latest history event: the head of its hash chain.</summary>
+    public string? LastHistoryHash { get; init; }
+
     /// <summary>Optimistic-concurrency version: 0 before the first write, then incremented by every write.</summary>
     public long Version { get; init; }
 

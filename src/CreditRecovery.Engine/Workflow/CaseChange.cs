@@ -1,4 +1,5 @@
 using CreditRecovery.Cases;
+using CreditRecovery.Audit;
 using CreditRecovery.Ports;
 using CreditRecovery.Procedures;
 using NodaTime;
@@ -73,8 +74,9 @@ internal sealed class CaseChange
     {
         var expected = Original?.Version ?? 0;
         var version = expected + 1;
-        var written = Current with { Version = version };
-        return (new CaseWrite(written, expected), Events.Select(e => e with { CaseVersion = version }));
+        var (events, head) = HistoryChain.Link(Events.Select(e => e with { CaseVersion = version }), Original?.LastHistoryHash);
+        var written = Current with { Version = version, LastHistoryHash = head };
+        return (new CaseWrite(written, expected), events);
     }
 
     /// <summary>

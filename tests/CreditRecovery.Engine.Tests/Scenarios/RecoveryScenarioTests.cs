@@ -118,6 +118,12 @@ public sealed class RecoveryScenarioTests
             ["CaseOpened", "StepExecuted", "DueDatePassed", "StepExecuted", "StepExecuted", "StepAwaitsOperator", "PromiseRecorded", "StepCompleted", "PromiseBroken", "StepExecuted", "Park"],
             history);
         Assert.All(h.Store.AllOutbox(Company), m => Assert.Contains("scheduled", m.Why, StringComparison.Ordinal));
+
+        // The history of every case is an intact hash chain.
+        foreach (var key in new[] { "A", "B", "R", "X", "E" })
+        {
+            Assert.Null(await Audit.HistoryChain.VerifyAsync(h.Store, Company, new InstallmentKey(key)));
+        }
     }
 
     private static string Describe(Work.OutboxMessage m)
