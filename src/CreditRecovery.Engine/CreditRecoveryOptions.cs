@@ -21,6 +21,23 @@ public sealed class CreditRecoveryOptions
 
     /// <summary>How many times a unit of work is retried after a concurrency conflict. Default 3.</summary>
     public int ConflictRetries { get; set; } = 3;
+
+    /// <summary>A copy with its own lists, so that later changes to this instance do not reach an engine built from it.</summary>
+    internal CreditRecoveryOptions Snapshot()
+    {
+        var copy = new CreditRecoveryOptions { TimeZoneId = TimeZoneId, LedgerBatchSize = LedgerBatchSize, ConflictRetries = ConflictRetries };
+        foreach (var procedure in Procedures)
+        {
+            copy.Procedures.Add(procedure);
+        }
+
+        foreach (var company in Companies)
+        {
+            copy.Companies.Add(company);
+        }
+
+        return copy;
+    }
 }
 
 /// <summary>One company's recovery settings.</summary>

@@ -79,7 +79,7 @@ public sealed class CreditRecoveryEngineBuilder
             throw new OptionsValidationException(Options.DefaultName, typeof(CreditRecoveryOptions), result.Failures);
         }
 
-        return new CreditRecoveryEngine(_options, store, _ledger, _clock ?? SystemClockProvider.Clock, _loggerFactory);
+        return new CreditRecoveryEngine(_options.Snapshot(), store, _ledger, _clock ?? SystemClockProvider.Clock, _loggerFactory);
     }
 
     private sealed class TemplateOnlyServiceProvider(ITemplateRenderer? templates) : IServiceProvider
