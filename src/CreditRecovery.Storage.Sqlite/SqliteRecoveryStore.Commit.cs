@@ -1,5 +1,5 @@
 using CreditRecovery.Ports;
-using CreditRecovery.Storage.Sqlite.Json;
+using CreditRecovery.Storage.Json;
 using Microsoft.Data.Sqlite;
 
 namespace CreditRecovery.Storage.Sqlite;
@@ -103,7 +103,7 @@ public sealed partial class SqliteRecoveryStore
     public async ValueTask CommitAsync(RecoveryChangeSet changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        ChangeSetValidator.Validate(changes);
+        changes.Validate();
         if (changes.IsEmpty)
         {
             return;
@@ -124,7 +124,7 @@ public sealed partial class SqliteRecoveryStore
                 var upsert = batch.Prepare(UpsertCustomerSql, "$company", "$code", "$payload");
                 foreach (var customer in changes.Customers)
                 {
-                    await Batch.ExecuteAsync(upsert, cancellationToken, company, customer.Code, StoreJson.Serialize(customer)).ConfigureAwait(false);
+                    await Batch.ExecuteAsync(upsert, cancellationToken, company, customer.Code, RecoveryJson.Serialize(customer)).ConfigureAwait(false);
                 }
             }
 
@@ -153,7 +153,7 @@ public sealed partial class SqliteRecoveryStore
                         Name(value.Status),
                         value.NextActionDate is { } next ? Text(next) : null,
                         value.Version,
-                        StoreJson.Serialize(value)).ConfigureAwait(false);
+                        RecoveryJson.Serialize(value)).ConfigureAwait(false);
                 }
             }
 
@@ -162,7 +162,7 @@ public sealed partial class SqliteRecoveryStore
                 var insert = batch.Prepare(InsertHistorySql, "$company", "$case_key", "$case_version", "$payload");
                 foreach (var entry in changes.History)
                 {
-                    await Batch.ExecuteAsync(insert, cancellationToken, company, entry.CaseKey.Value, entry.CaseVersion, StoreJson.Serialize(entry)).ConfigureAwait(false);
+                    await Batch.ExecuteAsync(insert, cancellationToken, company, entry.CaseKey.Value, entry.CaseVersion, RecoveryJson.Serialize(entry)).ConfigureAwait(false);
                 }
             }
 
@@ -179,7 +179,7 @@ public sealed partial class SqliteRecoveryStore
                         message.CustomerCode,
                         Name(message.Status),
                         Ticks(message.CreatedAt),
-                        StoreJson.Serialize(message)).ConfigureAwait(false);
+                        RecoveryJson.Serialize(message)).ConfigureAwait(false);
                 }
             }
 
@@ -197,7 +197,7 @@ public sealed partial class SqliteRecoveryStore
                         task.AssignedTo?.Value,
                         Name(task.Status),
                         Text(task.DueOn),
-                        StoreJson.Serialize(task)).ConfigureAwait(false);
+                        RecoveryJson.Serialize(task)).ConfigureAwait(false);
                 }
             }
 
@@ -206,7 +206,7 @@ public sealed partial class SqliteRecoveryStore
                 var upsert = batch.Prepare(UpsertActivitySql, "$company", "$id", "$customer_code", "$at", "$payload");
                 foreach (var activity in changes.Activities)
                 {
-                    await Batch.ExecuteAsync(upsert, cancellationToken, company, activity.Id, activity.CustomerCode, Ticks(activity.At), StoreJson.Serialize(activity)).ConfigureAwait(false);
+                    await Batch.ExecuteAsync(upsert, cancellationToken, company, activity.Id, activity.CustomerCode, Ticks(activity.At), RecoveryJson.Serialize(activity)).ConfigureAwait(false);
                 }
             }
 
@@ -215,7 +215,7 @@ public sealed partial class SqliteRecoveryStore
                 var upsert = batch.Prepare(UpsertAgendaSql, "$company", "$id", "$owner", "$date", "$payload");
                 foreach (var entry in changes.Agenda)
                 {
-                    await Batch.ExecuteAsync(upsert, cancellationToken, company, entry.Id, entry.Owner.Value, Text(entry.Date), StoreJson.Serialize(entry)).ConfigureAwait(false);
+                    await Batch.ExecuteAsync(upsert, cancellationToken, company, entry.Id, entry.Owner.Value, Text(entry.Date), RecoveryJson.Serialize(entry)).ConfigureAwait(false);
                 }
             }
 
@@ -226,7 +226,7 @@ public sealed partial class SqliteRecoveryStore
                 var link = batch.Prepare(InsertOperatorCompanySql, "$id", "$company");
                 foreach (var op in changes.Operators)
                 {
-                    await Batch.ExecuteAsync(upsert, cancellationToken, op.Id.Value, StoreJson.Serialize(op)).ConfigureAwait(false);
+                    await Batch.ExecuteAsync(upsert, cancellationToken, op.Id.Value, RecoveryJson.Serialize(op)).ConfigureAwait(false);
                     await Batch.ExecuteAsync(clear, cancellationToken, op.Id.Value).ConfigureAwait(false);
                     foreach (var member in op.Companies)
                     {
@@ -240,7 +240,7 @@ public sealed partial class SqliteRecoveryStore
                 var upsert = batch.Prepare(UpsertAssignmentSql, "$company", "$customer_code", "$payload");
                 foreach (var assignment in changes.Assignments)
                 {
-                    await Batch.ExecuteAsync(upsert, cancellationToken, company, assignment.CustomerCode, StoreJson.Serialize(assignment)).ConfigureAwait(false);
+                    await Batch.ExecuteAsync(upsert, cancellationToken, company, assignment.CustomerCode, RecoveryJson.Serialize(assignment)).ConfigureAwait(false);
                 }
             }
 
@@ -256,7 +256,7 @@ public sealed partial class SqliteRecoveryStore
                         Name(assignment.Scope),
                         assignment.ScopeKey,
                         Name(assignment.Purpose),
-                        StoreJson.Serialize(assignment)).ConfigureAwait(false);
+                        RecoveryJson.Serialize(assignment)).ConfigureAwait(false);
                 }
             }
 
@@ -265,7 +265,7 @@ public sealed partial class SqliteRecoveryStore
                 var insert = batch.Prepare(InsertQuarantineSql, "$company", "$source", "$at", "$payload");
                 foreach (var record in changes.Quarantine)
                 {
-                    await Batch.ExecuteAsync(insert, cancellationToken, company, record.Source, Ticks(record.At), StoreJson.Serialize(record)).ConfigureAwait(false);
+                    await Batch.ExecuteAsync(insert, cancellationToken, company, record.Source, Ticks(record.At), RecoveryJson.Serialize(record)).ConfigureAwait(false);
                 }
             }
 

@@ -4,7 +4,7 @@ using CreditRecovery.Cases;
 using CreditRecovery.Ledger;
 using CreditRecovery.Ports;
 using CreditRecovery.Procedures;
-using CreditRecovery.Storage.Sqlite.Json;
+using CreditRecovery.Storage.Json;
 using CreditRecovery.Work;
 using Microsoft.Data.Sqlite;
 using NodaTime;
@@ -343,7 +343,7 @@ public sealed partial class SqliteRecoveryStore
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }
 
-    private static string? JsonArray(IEnumerable<string>? values) => values is null ? null : StoreJson.Array(values);
+    private static string? JsonArray(IEnumerable<string>? values) => values is null ? null : System.Text.Json.JsonSerializer.Serialize(values);
 
     private static void Bind(SqliteCommand command, params (string Name, object? Value)[] parameters)
     {
@@ -361,7 +361,7 @@ public sealed partial class SqliteRecoveryStore
         command.CommandText = sql;
         Bind(command, parameters);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json
-            ? StoreJson.Deserialize<T>(json)
+            ? RecoveryJson.Deserialize<T>(json)
             : null;
     }
 
@@ -378,7 +378,7 @@ public sealed partial class SqliteRecoveryStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            yield return StoreJson.Deserialize<T>(reader.GetString(0));
+            yield return RecoveryJson.Deserialize<T>(reader.GetString(0));
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using CreditRecovery.Ports;
-using CreditRecovery.Storage.Sqlite.Json;
+using CreditRecovery.Storage.Json;
 using CreditRecovery.Storage.Sqlite.Schema;
 using Microsoft.Data.Sqlite;
 using NodaTime;

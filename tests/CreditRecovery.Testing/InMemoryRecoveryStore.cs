@@ -31,8 +31,6 @@ public sealed class InMemoryRecoveryStore : IRecoveryStore
     private readonly Dictionary<(CompanyId Company, string Source), SyncCursor> _cursors = [];
 
     // Insertion order of upserted rows whose reads are "oldest first" with ties kept in the order they were first written.
-    private readonly Dictionary<(CompanyId Company, string Id), long> _activitySequence = [];
-    private long _sequence;
     private int _commitCount;
 
     /// <summary>How many commits succeeded.</summary>
@@ -81,7 +79,7 @@ public sealed class InMemoryRecoveryStore : IRecoveryStore
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        ValidateCompany(changes);
+        changes.Validate();
 
         lock (_gate)
         {
@@ -248,7 +246,7 @@ public sealed class InMemoryRecoveryStore : IRecoveryStore
             () => _activities
                 .Where(p => p.Key.Company == company && string.Equals(p.Value.CustomerCode, customerCode, StringComparison.Ordinal))
                 .OrderBy(p => p.Value.At)
-                .ThenBy(p => _activitySequence[p.Key])
+                .ThenBy(p => p.Value.Id, StringComparer.Ordinal)
                 .Select(p => p.Value)
                 .ToList(),
             cancellationToken);
@@ -329,80 +327,6 @@ public sealed class InMemoryRecoveryStore : IRecoveryStore
     private static HashSet<T>? ToSet<T>(IReadOnlyCollection<T>? items, IEqualityComparer<T> comparer) =>
         items is null ? null : new HashSet<T>(items, comparer);
 
-    private static void ValidateCompany(RecoveryChangeSet changes)
-    {
-        var company = changes.Company;
-
-        static void Check(bool sameCompany, string what, object row, CompanyId company)
-        {
-            if (!sameCompany)
-            {
-                throw new ArgumentException($"The change set of company {company} holds a {what} of another company: {row}.", nameof(changes));
-            }
-        }
-
-        foreach (var c in changes.Customers)
-        {
-            Check(c.Company == company, "customer", c.Code, company);
-        }
-
-        foreach (var w in changes.Cases)
-        {
-            ArgumentNullException.ThrowIfNull(w.Case, nameof(changes));
-            Check(w.Case.Company == company, "case", w.Case.Key, company);
-        }
-
-        foreach (var e in changes.History)
-        {
-            Check(e.Company == company, "history event", e.CaseKey, company);
-        }
-
-        foreach (var m in changes.Outbox)
-        {
-            Check(m.Company == company, "outbox message", m.Id, company);
-        }
-
-        foreach (var t in changes.Tasks)
-        {
-            Check(t.Company == company, "task", t.Id, company);
-        }
-
-        foreach (var a in changes.Activities)
-        {
-            Check(a.Company == company, "activity", a.Id, company);
-        }
-
-        foreach (var a in changes.Agenda)
-        {
-            Check(a.Company == company, "agenda entry", a.Id, company);
-        }
-
-        foreach (var o in changes.Operators)
-        {
-            Check(o.Companies.Contains(company), "operator", o.Id, company);
-        }
-
-        foreach (var a in changes.Assignments)
-        {
-            Check(a.Company == company, "customer assignment", a.CustomerCode, company);
-        }
-
-        foreach (var p in changes.ProcedureAssignments)
-        {
-            Check(p.Company == company, "procedure assignment", $"{p.Scope}/{p.ScopeKey}/{p.Purpose}", company);
-        }
-
-        foreach (var q in changes.Quarantine)
-        {
-            Check(q.Company == company, "quarantined record", q.Error.RecordKey, company);
-        }
-
-        foreach (var c in changes.Cursors)
-        {
-            Check(c.Company == company, "cursor", c.Source, company);
-        }
-    }
-
     // Caller holds the lock and has validated the change set.
     private void Apply(RecoveryChangeSet changes)
     {
@@ -434,10 +358,6 @@ public sealed class InMemoryRecoveryStore : IRecoveryStore
         {
             var key = (company, a.Id);
             _activities[key] = a;
-            if (!_activitySequence.ContainsKey(key))
-            {
-                _activitySequence[key] = _sequence++;
-            }
         }
 
         foreach (var a in changes.Agenda)

@@ -5,28 +5,30 @@ using System.Text.Json.Serialization.Metadata;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 
-namespace CreditRecovery.Storage.Sqlite.Json;
+namespace CreditRecovery.Storage.Json;
 
 /// <summary>
 /// The JSON shape of stored records: camelCase properties, enums by name, NodaTime values in their ISO round-trip
 /// patterns, <see cref="Money"/> as <c>{"amount": 12.50, "currency": "EUR"}</c> and identifiers as plain strings.
-/// Computed (get-only) properties such as <c>RecoveryCase.IsOpen</c> are not written.
+/// Computed (get-only) properties such as <c>RecoveryCase.IsOpen</c> are not written. Every store that keeps records as
+/// documents (SQLite, PostgreSQL) writes this one shape, so that data moves between them and exports read alike.
 /// </summary>
-internal static class StoreJson
+public static class RecoveryJson
 {
     /// <summary>The options every payload is written and read with.</summary>
     public static JsonSerializerOptions Options { get; } = CreateOptions();
 
-    /// <summary>Options for plain values (filter lists passed to <c>json_each</c>).</summary>
-    public static JsonSerializerOptions Plain { get; } = new(JsonSerializerDefaults.General);
-
+    /// <summary>Writes a record as JSON.</summary>
+    /// <typeparam name="T">The record type.</typeparam>
+    /// <param name="value">The record.</param>
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
+    /// <summary>Reads a record from JSON.</summary>
+    /// <typeparam name="T">The record type.</typeparam>
+    /// <param name="json">The JSON text.</param>
+    /// <exception cref="JsonException">The text is not a valid payload of <typeparamref name="T"/>.</exception>
     public static T Deserialize<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"A stored {typeof(T).Name} payload is null.");
-
-    /// <summary>A JSON array of strings, for <c>json_each(@param)</c>.</summary>
-    public static string Array(IEnumerable<string> values) => JsonSerializer.Serialize(values, Plain);
 
     private static JsonSerializerOptions CreateOptions()
     {
