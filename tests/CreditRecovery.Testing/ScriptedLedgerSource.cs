@@ -52,6 +52,9 @@ public sealed class ScriptedLedgerSource : ILedgerSource
         return this;
     }
 
+    /// <summary>Installment keys that rejected records concern (reported with them).</summary>
+    public List<InstallmentKey> RejectedInstallments { get; } = [];
+
     /// <summary>The installment now in the ledger.</summary>
     public Installment Get(string key) => _installments[new InstallmentKey(key)];
 
@@ -67,7 +70,7 @@ public sealed class ScriptedLedgerSource : ILedgerSource
 
         foreach (var e in _rejects.ToList())
         {
-            yield return new RejectedRecord(e);
+            yield return new RejectedRecord(e, RejectedInstallments.Where(k => k.Value == e.RecordKey).ToList());
         }
 
         foreach (var i in _installments.Values.Where(i => i.Company == company).ToList())

@@ -22,7 +22,11 @@ public sealed record InstallmentRemovedRecord(InstallmentKey Key) : LedgerRecord
 
 /// <summary>A record the adapter could not read: it is quarantined, and the feed goes on.</summary>
 /// <param name="Error">What was wrong.</param>
-public sealed record RejectedRecord(LedgerRecordError Error) : LedgerRecord;
+/// <param name="Installments">
+/// The installments the record concerns, when the adapter can tell. In a snapshot they still exist in the ERP: their
+/// cases keep their last known state instead of closing as removed from the ledger.
+/// </param>
+public sealed record RejectedRecord(LedgerRecordError Error, IReadOnlyList<InstallmentKey>? Installments = null) : LedgerRecord;
 
 /// <summary>The end of a change feed: the cursor to resume from next time.</summary>
 /// <param name="Cursor">An opaque position meaningful to the adapter (a timestamp, a token).</param>

@@ -83,8 +83,13 @@ public sealed class LedgerReconciler
                 case InstallmentRemovedRecord { Key: var key }:
                     removed.Add(key);
                     break;
-                case RejectedRecord { Error: var error }:
+                case RejectedRecord { Error: var error } rejected:
                     run.Quarantine(error);
+                    if (seen is not null && rejected.Installments is { } keys)
+                    {
+                        seen.UnionWith(keys); // Still in the ERP, only unreadable: never "removed from ledger".
+                    }
+
                     break;
                 case LedgerCheckpoint { Cursor: var c }:
                     cursor = c;

@@ -61,6 +61,23 @@ public sealed class LedgerReconcilerTests
     }
 
     [Fact]
+    public async Task An_installment_the_adapter_could_not_read_is_not_taken_for_removed()
+    {
+        var h = new EngineHarness();
+        h.Ledger.Put(Customer("C1")).Put(Installment("A", "C1", Day.PlusDays(5), 100m));
+        await h.DayAsync(Day);
+
+        // Next day the adapter cannot read A (say, an unknown payment code): it reports it instead of listing it.
+        h.Ledger.Remove("A").Reject(new LedgerRecordError("A", "PaymentTerm", "999", "unknown payment code"));
+        h.Ledger.RejectedInstallments.Add(new InstallmentKey("A"));
+        await h.DayAsync(Day.PlusDays(1));
+
+        var a = await h.CaseAsync("A");
+        Assert.True(a.IsOpen);
+        Assert.DoesNotContain(h.Store.AllHistory(Company), e => e.CaseKey.Value == "A" && e.Kind == "LedgerRemoved");
+    }
+
+    [Fact]
     public async Task A_vanished_installment_closes_with_that_reason_and_an_event()
     {
         var h = new EngineHarness();
