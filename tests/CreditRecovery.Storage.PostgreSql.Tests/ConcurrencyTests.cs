@@ -6,7 +6,7 @@ using CreditRecovery.Work;
 using Npgsql;
 using NodaTime;
 using Xunit.Abstractions;
-using static CreditRecovery.Storage.PostgreSql.Tests.Samples;
+using static CreditRecovery.Testing.StoreContract.ContractSamples;
 
 namespace CreditRecovery.Storage.PostgreSql.Tests;
 
@@ -24,7 +24,7 @@ public sealed class ConcurrencyTests(PostgreSqlFixture fixture, ITestOutputHelpe
     {
         var changes = new RecoveryChangeSet(Acme);
         changes.Cases.Add(new CaseWrite(Case(Acme, key, "C001", Today), 0));
-        changes.History.Add(History(Acme, key, 1, "Opened") with { Reason = writer });
+        changes.History.Add(Event(Acme, key, 1, "Opened") with { Reason = writer });
         changes.Outbox.Add(Outbox(Acme, $"{key}#1#{writer}", T0));
         return changes;
     }
@@ -47,8 +47,8 @@ public sealed class ConcurrencyTests(PostgreSqlFixture fixture, ITestOutputHelpe
             }
 
             // The store's insert waits for the other transaction's uncommitted row...
-            var pending = Task.Run(async () => await store.CommitAsync(NewCase("K1", "store")));
-            await Task.Delay(500);
+            var pending = System.Threading.Tasks.Task.Run(async () => await store.CommitAsync(NewCase("K1", "store")));
+            await System.Threading.Tasks.Task.Delay(500);
             Assert.False(pending.IsCompleted);
 
             // ...and, once that row is committed, finds the case taken.
@@ -77,8 +77,8 @@ public sealed class ConcurrencyTests(PostgreSqlFixture fixture, ITestOutputHelpe
             await insert.ExecuteNonQueryAsync();
         }
 
-        var pending = Task.Run(async () => await store.CommitAsync(NewCase("K1", "store")));
-        await Task.Delay(300);
+        var pending = System.Threading.Tasks.Task.Run(async () => await store.CommitAsync(NewCase("K1", "store")));
+        await System.Threading.Tasks.Task.Delay(300);
         Assert.False(pending.IsCompleted);
         await transaction.RollbackAsync();
         await transaction.DisposeAsync();
@@ -103,7 +103,7 @@ public sealed class ConcurrencyTests(PostgreSqlFixture fixture, ITestOutputHelpe
             using var barrier = new Barrier(2);
             async Task Attempt(PostgreSqlRecoveryStore store, string writer)
             {
-                await Task.Yield();
+                await System.Threading.Tasks.Task.Yield();
                 barrier.SignalAndWait();
                 try
                 {
@@ -118,7 +118,7 @@ public sealed class ConcurrencyTests(PostgreSqlFixture fixture, ITestOutputHelpe
                 }
             }
 
-            await Task.WhenAll(Task.Run(() => Attempt(first, "w1")), Task.Run(() => Attempt(second, "w2")));
+            await System.Threading.Tasks.Task.WhenAll(System.Threading.Tasks.Task.Run(() => Attempt(first, "w1")), System.Threading.Tasks.Task.Run(() => Attempt(second, "w2")));
         }
 
         output.WriteLine($"{Cases} new cases raced by 2 workers: {wins.Count} inserted, {conflicts} conflicts, w1 won {wins.Values.Count(w => w == "w1")}.");
@@ -130,7 +130,7 @@ public sealed class ConcurrencyTests(PostgreSqlFixture fixture, ITestOutputHelpe
         Assert.Equal(Cases, await _db.ScalarAsync("SELECT count(*) FROM outbox;"));
         foreach (var (key, writer) in wins)
         {
-            var history = await StoreTests.Collect(first.ReadHistoryAsync(Acme, new InstallmentKey(key)));
+            var history = await first.ReadHistoryAsync(Acme, new InstallmentKey(key)).ToListAsync();
             Assert.Equal(writer, Assert.Single(history).Reason);
             Assert.NotNull(await first.GetOutboxMessageAsync(Acme, $"{key}#1#{writer}"));
         }
@@ -151,9 +151,9 @@ public sealed class ConcurrencyTests(PostgreSqlFixture fixture, ITestOutputHelpe
 
         var next = new RecoveryChangeSet(Acme);
         next.Cases.Add(new CaseWrite(Case(Acme, "K1", "C001", Today, version: 2), 1));
-        next.History.Add(History(Acme, "K1", 2));
-        var pending = Task.Run(async () => await store.CommitAsync(next));
-        await Task.Delay(500);
+        next.History.Add(Event(Acme, "K1", 2));
+        var pending = System.Threading.Tasks.Task.Run(async () => await store.CommitAsync(next));
+        await System.Threading.Tasks.Task.Delay(500);
         Assert.False(pending.IsCompleted);
 
         await transaction.CommitAsync();
@@ -194,7 +194,7 @@ public sealed class ConcurrencyTests(PostgreSqlFixture fixture, ITestOutputHelpe
             using var barrier = new Barrier(2);
             async Task<bool> Attempt(PostgreSqlRecoveryStore store, RecoveryChangeSet changes)
             {
-                await Task.Yield();
+                await System.Threading.Tasks.Task.Yield();
                 barrier.SignalAndWait();
                 try
                 {
@@ -210,7 +210,7 @@ public sealed class ConcurrencyTests(PostgreSqlFixture fixture, ITestOutputHelpe
                 }
             }
 
-            var results = await Task.WhenAll(Task.Run(() => Attempt(first, Both(a, b))), Task.Run(() => Attempt(second, Both(b, a))));
+            var results = await System.Threading.Tasks.Task.WhenAll(System.Threading.Tasks.Task.Run(() => Attempt(first, Both(a, b))), System.Threading.Tasks.Task.Run(() => Attempt(second, Both(b, a))));
             Assert.Equal(1, results.Count(r => r));
             winners++;
         }
@@ -232,7 +232,7 @@ public sealed class ConcurrencyTests(PostgreSqlFixture fixture, ITestOutputHelpe
         foreach (var key in keys)
         {
             opening.Cases.Add(new CaseWrite(Case(Acme, key, "C001", Today), 0));
-            opening.History.Add(History(Acme, key, 1, "Opened") with { Reason = "setup" });
+            opening.History.Add(Event(Acme, key, 1, "Opened") with { Reason = "setup" });
         }
 
         await setup.CommitAsync(opening);
@@ -263,7 +263,7 @@ public sealed class ConcurrencyTests(PostgreSqlFixture fixture, ITestOutputHelpe
 
                     var version = current.Version + 1;
                     changes.Cases.Add(new CaseWrite(current with { Version = version, PendingStepIndex = (int)version }, current.Version));
-                    changes.History.Add(History(Acme, key, version) with { Reason = name });
+                    changes.History.Add(Event(Acme, key, version) with { Reason = name });
                     changes.Outbox.Add(Outbox(Acme, $"{key}#{version}", T0 + Duration.FromTicks(version)) with { Why = name });
                 }
 
@@ -296,11 +296,11 @@ public sealed class ConcurrencyTests(PostgreSqlFixture fixture, ITestOutputHelpe
 
         async Task<bool> AllDoneAsync(PostgreSqlRecoveryStore store)
         {
-            var all = await StoreTests.Collect(store.ReadCasesAsync(Acme, CaseFilter.All));
+            var all = await store.ReadCasesAsync(Acme, CaseFilter.All).ToListAsync();
             return all.All(c => c.Version >= TargetVersion);
         }
 
-        await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(() => Write(w))));
+        await System.Threading.Tasks.Task.WhenAll(Enumerable.Range(0, Writers).Select(w => System.Threading.Tasks.Task.Run(() => Write(w))));
         Assert.False(deadline.IsCancellationRequested, "The writers did not finish in time.");
 
         output.WriteLine(
@@ -313,7 +313,7 @@ public sealed class ConcurrencyTests(PostgreSqlFixture fixture, ITestOutputHelpe
             Assert.Equal(TargetVersion, (await setup.GetCaseAsync(Acme, new InstallmentKey(key)))!.Version);
 
             // ...its history holds exactly one event per version, in order, by the writer that won it...
-            var history = await StoreTests.Collect(setup.ReadHistoryAsync(Acme, new InstallmentKey(key)));
+            var history = await setup.ReadHistoryAsync(Acme, new InstallmentKey(key)).ToListAsync();
             Assert.Equal(Enumerable.Range(1, TargetVersion).Select(v => (long)v), history.Select(h => h.CaseVersion));
             foreach (var entry in history.Skip(1))
             {
@@ -322,7 +322,7 @@ public sealed class ConcurrencyTests(PostgreSqlFixture fixture, ITestOutputHelpe
         }
 
         // ...and its outbox message too: nothing of a losing change set was applied.
-        var outbox = await StoreTests.Collect(setup.ReadOutboxAsync(Acme, OutboxStatus.Pending));
+        var outbox = await setup.ReadOutboxAsync(Acme, OutboxStatus.Pending).ToListAsync();
         Assert.Equal(Cases * (TargetVersion - 1), outbox.Count);
         foreach (var message in outbox)
         {

@@ -1,5 +1,6 @@
 using CreditRecovery.Ports;
 using CreditRecovery.Testing;
+using CreditRecovery.Testing.StoreContract;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,7 @@ public sealed class ServiceCollectionTests(PostgreSqlFixture fixture)
         Assert.IsType<PostgreSqlRecoveryStore>(store);
         Assert.Same(store, provider.GetRequiredService<IRecoveryStore>());
         Assert.Same(store, provider.GetRequiredService<PostgreSqlRecoveryStore>());
-        Assert.Null(await store.GetCaseAsync(Samples.Acme, new InstallmentKey("K")));
+        Assert.Null(await store.GetCaseAsync(ContractSamples.Acme, new InstallmentKey("K")));
     }
 
     [Fact]

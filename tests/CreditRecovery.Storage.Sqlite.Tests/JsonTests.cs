@@ -3,7 +3,8 @@ using CreditRecovery.Cases;
 using CreditRecovery.Storage.Json;
 using CreditRecovery.Work;
 using NodaTime;
-using static CreditRecovery.Storage.Sqlite.Tests.Samples;
+using CreditRecovery.Testing.StoreContract;
+using static CreditRecovery.Testing.StoreContract.ContractSamples;
 
 namespace CreditRecovery.Storage.Sqlite.Tests;
 
@@ -56,7 +57,7 @@ public sealed class JsonTests
 
         // TotalResidual would throw on a message with no lines.
         var empty = Outbox(Acme, "m", T0) with { Lines = [] };
-        DeepAssert.Equal(empty.Lines, RecoveryJson.Deserialize<OutboxMessage>(RecoveryJson.Serialize(empty)).Lines);
+        DeepAssert.SequenceEqual(empty.Lines, RecoveryJson.Deserialize<OutboxMessage>(RecoveryJson.Serialize(empty)).Lines);
     }
 
     [Fact]
@@ -66,7 +67,7 @@ public sealed class JsonTests
         var back = RecoveryJson.Deserialize<AgendaEntry>(RecoveryJson.Serialize(entry));
         Assert.Equal(entry.Recurrence, back.Recurrence);
         Assert.Equal(entry.Time, back.Time);
-        Assert.Equal(T0, RecoveryJson.Deserialize<HistoryEvent>(RecoveryJson.Serialize(History(Acme, "K", 1))).At);
+        Assert.Equal(T0, RecoveryJson.Deserialize<HistoryEvent>(RecoveryJson.Serialize(Event(Acme, "K", 1))).At);
     }
 
     private sealed record Holder(Money? Value);

@@ -1,4 +1,5 @@
 using CreditRecovery.Ports;
+using CreditRecovery.Testing.StoreContract;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,7 @@ public sealed class ServiceCollectionTests
         Assert.IsType<SqliteRecoveryStore>(store);
         Assert.Same(store, provider.GetRequiredService<IRecoveryStore>());
         Assert.Same(store, provider.GetRequiredService<SqliteRecoveryStore>());
-        Assert.Null(await store.GetCaseAsync(Samples.Acme, new InstallmentKey("K")));
+        Assert.Null(await store.GetCaseAsync(ContractSamples.Acme, new InstallmentKey("K")));
     }
 
     [Fact]

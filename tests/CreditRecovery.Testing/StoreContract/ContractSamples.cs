@@ -1,5 +1,6 @@
 using CreditRecovery.Cases;
 using CreditRecovery.Ledger;
+using CreditRecovery.Ports;
 using CreditRecovery.Procedures;
 using CreditRecovery.Work;
 using NodaTime;
@@ -32,6 +33,9 @@ public static class ContractSamples
 
     /// <summary>A third operator.</summary>
     public static readonly OperatorId Op3 = new("op3");
+
+    /// <summary>An amount with 28 significant digits, the most a decimal holds: stored payloads must keep every one.</summary>
+    public const decimal PreciseAmount = 123456789012345678.0123456789m;
 
     public static InstallmentKey Key(string value) => new(value);
 
@@ -117,6 +121,13 @@ public static class ContractSamples
         LastHistoryHash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
         Version = version,
     };
+
+    /// <summary>A case whose open residual is <see cref="PreciseAmount"/>.</summary>
+    public static RecoveryCase PreciseCase(CompanyId company, string key, string customer = "C001")
+    {
+        var full = Case(company, key, customer);
+        return full with { Installment = full.Installment with { OpenResidual = new Money(PreciseAmount, "EUR") } };
+    }
 
     /// <summary>A case with only the required fields.</summary>
     public static RecoveryCase MinimalCase(CompanyId company, string key, string customer = "C001") => new()
@@ -263,4 +274,26 @@ public static class ContractSamples
         new(company, source, new LedgerRecordError(recordKey, "DataScadenza", "31/02/2025", "not a date", "{\"raw\":true}"), at ?? T0);
 
     public static SyncCursor Cursor(CompanyId company, string source, string cursor) => new(company, source, cursor);
+
+    /// <summary>One row of every kind for a company; <paramref name="prefix"/> marks texts so that rows of two companies differ.</summary>
+    public static RecoveryChangeSet Everything(CompanyId company, string prefix = "")
+    {
+        var changes = new RecoveryChangeSet(company);
+        var name = prefix.Length == 0 ? "Rossi S.r.l. — àèìòù €" : "Beta-only";
+        changes.Customers.Add(Customer(company, "C001", name));
+        changes.Cases.Add(new CaseWrite(Case(company, "K1", nextAction: Today), 0));
+        changes.History.Add(Event(company, "K1", 1, prefix + "Opened"));
+        changes.History.Add(Event(company, "K1", 1, prefix + "StepExecuted"));
+        changes.Outbox.Add(Outbox(company, "m1"));
+        changes.Tasks.Add(Task(company, "t1", Today, Op1));
+        changes.Activities.Add(Activity(company, "a1"));
+        changes.Agenda.Add(Agenda(company, "g1", Op1, Today));
+        changes.Operators.Add(Operator(prefix + "op1", company));
+        changes.Assignments.Add(Assignment(company, "C001"));
+        changes.ProcedureAssignments.Add(ProcedureAssignment(company, ProcedureScope.Customer, "C001"));
+        changes.ProcedureAssignments.Add(ProcedureAssignment(company, ProcedureScope.Company, string.Empty, ProcedurePurpose.Ordinary, "standard"));
+        changes.Quarantine.Add(Quarantined(company, prefix + "scad/1"));
+        changes.Cursors.Add(Cursor(company, "mexal", prefix + "2025-03-14T09:00:00Z#42 àè"));
+        return changes;
+    }
 }

@@ -22,7 +22,8 @@ namespace CreditRecovery.Testing.StoreContract;
 /// <item>"Ordered by customer code then key" and every other text order is ordinal (UTF-16 code units, "B999" &lt;
 /// "C002" &lt; "c002"), never culture- or case-insensitive.</item>
 /// <item>History and quarantine come in the order they were appended; outbox by creation time then id; tasks by due
-/// date then id; activities by time then id. The order of procedure assignments and agenda entries is not pinned.</item>
+/// date then id; activities by time then id; agenda entries by date then id. The order of procedure assignments is not
+/// pinned.</item>
 /// <item>A change set naming no company, a null row, or a row with an empty identity (code, key, id, owner, source) or a
 /// null cursor is refused whole with <see cref="ArgumentException"/>, like a row of another company.</item>
 /// <item>Operators are global rows: upserting one replaces its set of companies, and
@@ -171,8 +172,13 @@ public abstract partial class RecoveryStoreContractTests : IAsyncLifetime
         Assert.Equal((1L, 2L), (late.ExpectedVersion, late.ActualVersion));
 
         // Ahead of the store.
-        var ahead = await ExpectConflictAsync(Acme, c => c.Cases.Add(new CaseWrite(Case(Acme, "K1", version: 6), 5)));
+        var ahead = await ExpectConflictAsync(Acme, c =>
+        {
+            c.Cases.Add(new CaseWrite(Case(Acme, "K1", version: 6), 5));
+            c.History.Add(Event(Acme, "K1", 6));
+        });
         Assert.Equal((5L, 2L), (ahead.ExpectedVersion, ahead.ActualVersion));
+        Assert.Empty(await ReadAsync(Store.ReadHistoryAsync(Acme, Key("K1"))));
 
         // Expecting a case that does not exist.
         var missing = await ExpectConflictAsync(Acme, c => c.Cases.Add(new CaseWrite(Case(Acme, "K2", version: 4), 3)));
@@ -211,11 +217,13 @@ public abstract partial class RecoveryStoreContractTests : IAsyncLifetime
     {
         await CommitAsync(Acme, c =>
         {
+            c.Cases.Add(new CaseWrite(Case(Acme, "K2", version: 1), 0));
             c.Cases.Add(new CaseWrite(Case(Acme, "K1", version: 1), 0));
             c.Cases.Add(new CaseWrite(Case(Acme, "K1", status: CaseStatus.Closed, version: 2), 1));
         });
         var stored = (await Store.GetCaseAsync(Acme, Key("K1")))!;
         Assert.Equal((2L, CaseStatus.Closed), (stored.Version, stored.Status));
+        Assert.Equal(1, (await Store.GetCaseAsync(Acme, Key("K2")))!.Version);
 
         // The second write of a pair must expect what the first produces, not what is stored.
         await ExpectConflictAsync(Acme, c =>
@@ -265,6 +273,11 @@ public abstract partial class RecoveryStoreContractTests : IAsyncLifetime
         Assert.Equal(Acme, (await Store.GetCustomerAsync(Acme, "C001"))!.Company);
         Assert.Equal(Beta, (await Store.GetOutboxMessageAsync(Beta, "m1"))!.Company);
         Assert.Equal(Beta, (await Store.GetTaskAsync(Beta, "t1"))!.Company);
+
+        // The same key in two companies is two cases, each with its own version.
+        await CommitAsync(Beta, c => c.Cases.Add(new CaseWrite(Case(Beta, "K1", version: 2), 1)));
+        Assert.Equal(1, (await Store.GetCaseAsync(Acme, Key("K1")))!.Version);
+        Assert.Equal(2, (await Store.GetCaseAsync(Beta, Key("K1")))!.Version);
 
         // A company nobody wrote sees nothing at all, operators included.
         AssertNothing(await DumpAsync(Gamma));
@@ -410,6 +423,7 @@ public abstract partial class RecoveryStoreContractTests : IAsyncLifetime
         var changes = Everything(Acme);
         changes.Cases.Add(new CaseWrite(MinimalCase(Acme, "K2", "C002"), 0));
         changes.Cases.Add(new CaseWrite(Case(Acme, "K3", status: CaseStatus.Closed), 0));
+        changes.Cases.Add(new CaseWrite(PreciseCase(Acme, "K4"), 0));
         var bare = new Customer { Company = Acme, Code = "C002", Name = "Bare" };
         changes.Customers.Add(bare);
         var bareTask = new OperatorTask
@@ -445,6 +459,7 @@ public abstract partial class RecoveryStoreContractTests : IAsyncLifetime
 
         DeepAssert.Equal(Customer(Acme, "C001"), (await Store.GetCustomerAsync(Acme, "C001"))!);
         DeepAssert.Equal(bare, (await Store.GetCustomerAsync(Acme, "C002"))!);
+        DeepAssert.SequenceEqual([Customer(Acme, "C001"), bare], await ReadAsync(Store.ReadCustomersAsync(Acme)));
         DeepAssert.Equal(Case(Acme, "K1", nextAction: Today), (await Store.GetCaseAsync(Acme, Key("K1")))!);
         DeepAssert.Equal(MinimalCase(Acme, "K2", "C002"), (await Store.GetCaseAsync(Acme, Key("K2")))!);
         DeepAssert.Equal(Case(Acme, "K3", status: CaseStatus.Closed), (await Store.GetCaseAsync(Acme, Key("K3")))!);
@@ -452,6 +467,15 @@ public abstract partial class RecoveryStoreContractTests : IAsyncLifetime
         Assert.Equal("12.50", installment.OriginalAmount.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("12.500", installment.OpenResidual.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("1220.00", installment.Document.Total!.Value.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var precise = (await Store.GetCaseAsync(Acme, Key("K4")))!;
+        DeepAssert.Equal(PreciseCase(Acme, "K4"), precise);
+        Assert.Equal(PreciseAmount, precise.Installment.OpenResidual.Amount);
+        Assert.Equal("123456789012345678.0123456789", precise.Installment.OpenResidual.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        // A record whose lists are swapped for the read ones is Equals: nothing else differs (a check on DeepAssert too).
+        var read = (await Store.GetCaseAsync(Acme, Key("K1")))!;
+        var original = Case(Acme, "K1", nextAction: Today);
+        Assert.Equal(original with { Steps = read.Steps, Arrangement = original.Arrangement! with { Payments = read.Arrangement!.Payments } }, read);
         DeepAssert.SequenceEqual(changes.Cases.Select(w => w.Case).OrderBy(c => c.CustomerCode, StringComparer.Ordinal).ThenBy(c => c.Key.Value, StringComparer.Ordinal), await ReadAsync(Store.ReadCasesAsync(Acme, CaseFilter.All)));
 
         DeepAssert.SequenceEqual(changes.History, await ReadAsync(Store.ReadHistoryAsync(Acme, Key("K1"))));
@@ -471,14 +495,22 @@ public abstract partial class RecoveryStoreContractTests : IAsyncLifetime
             (await ReadAsync(Store.ReadProcedureAssignmentsAsync(Acme))).OrderBy(p => p.ScopeKey, StringComparer.Ordinal));
         DeepAssert.SequenceEqual(changes.Quarantine, await ReadAsync(Store.ReadQuarantineAsync(Acme)));
         Assert.Equal("2025-03-14T09:00:00Z#42 àè", await Store.GetCursorAsync(Acme, "mexal"));
+
+        // Positional records without lists are plain Equals.
+        var procedures = await ReadAsync(Store.ReadProcedureAssignmentsAsync(Acme));
+        Assert.Equal(changes.ProcedureAssignments[0], procedures.Single(p => p.Scope == ProcedureScope.Customer));
+        Assert.Equal(changes.ProcedureAssignments[1], procedures.Single(p => p.Scope == ProcedureScope.Company));
+        Assert.Equal(changes.Quarantine[0], Assert.Single(await ReadAsync(Store.ReadQuarantineAsync(Acme))));
     }
 
     [Fact]
     public async Task A_commit_may_run_while_a_read_stream_is_open()
     {
+        // More rows than a reader would fetch in one go, so the stream is still open on the database while committing.
+        var keys = Enumerable.Range(0, 50).Select(i => $"K{i:D3}").ToList();
         await CommitAsync(Acme, c =>
         {
-            foreach (var key in new[] { "K1", "K2", "K3" })
+            foreach (var key in keys)
             {
                 c.Cases.Add(new CaseWrite(Case(Acme, key, nextAction: Today), 0));
                 c.Outbox.Add(Outbox(Acme, "m-" + key));
@@ -501,11 +533,103 @@ public abstract partial class RecoveryStoreContractTests : IAsyncLifetime
             await CommitAsync(Acme, c => c.Outbox.Add(pending with { Status = OutboxStatus.Sent }));
         }
 
-        Assert.Equal(["K1", "K2", "K3"], seen);
+        Assert.Equal(keys, seen);
         Assert.Empty(await ReadAsync(Store.ReadCasesAsync(Acme, CaseFilter.Open)));
+        Assert.Empty(await ReadAsync(Store.ReadCasesAsync(Acme, new CaseFilter { NextActionOnOrBefore = Today })));
         Assert.All(await ReadAsync(Store.ReadCasesAsync(Acme, CaseFilter.All)), c => Assert.Equal(2, c.Version));
+        foreach (var key in keys)
+        {
+            Assert.Equal(["LedgerPaid"], (await ReadAsync(Store.ReadHistoryAsync(Acme, Key(key)))).Select(h => h.Kind));
+        }
+
         Assert.Empty(await ReadAsync(Store.ReadOutboxAsync(Acme, OutboxStatus.Pending)));
-        Assert.Equal(3, (await ReadAsync(Store.ReadOutboxAsync(Acme, OutboxStatus.Sent))).Count);
+        Assert.Equal(keys.Count, (await ReadAsync(Store.ReadOutboxAsync(Acme, OutboxStatus.Sent))).Count);
+    }
+
+    [Fact]
+    public async Task An_empty_change_set_writes_nothing()
+    {
+        await Store.CommitAsync(new RecoveryChangeSet(Acme));
+        AssertNothing(await DumpAsync(Acme));
+    }
+
+    [Fact]
+    public async Task Read_streams_honour_cancellation()
+    {
+        await CommitAsync(Acme, c =>
+        {
+            c.Cases.Add(new CaseWrite(Case(Acme, "K1", nextAction: Today), 0));
+            c.Cases.Add(new CaseWrite(Case(Acme, "K2", nextAction: Today), 0));
+        });
+
+        using var cancellation = new CancellationTokenSource();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var unused in Store.ReadCasesAsync(Acme, CaseFilter.All).WithCancellation(cancellation.Token))
+            {
+                await cancellation.CancelAsync();
+            }
+        });
+
+        // The store (and its connection, where it has one) is usable afterwards.
+        Assert.Equal(2, (await ReadAsync(Store.ReadCasesAsync(Acme, CaseFilter.All))).Count);
+    }
+
+    /// <summary>Key and code lists far longer than any database's limit on parameters.</summary>
+    [Fact]
+    public async Task Large_key_lists_are_not_limited_by_parameters()
+    {
+        await CommitAsync(Acme, c =>
+        {
+            for (var i = 0; i < 1500; i++)
+            {
+                c.Cases.Add(new CaseWrite(Case(Acme, $"K{i:D5}", $"C{i % 7}", Today), 0));
+            }
+        });
+
+        var keys = Enumerable.Range(0, 40_000).Select(i => Key($"K{i * 2:D5}")).ToList();
+        var read = await ReadAsync(Store.ReadCasesAsync(Acme, new CaseFilter { Keys = keys }));
+        Assert.Equal(750, read.Count);
+        Assert.All(read, c => Assert.True(int.Parse(c.Key.Value[1..], System.Globalization.CultureInfo.InvariantCulture) % 2 == 0));
+
+        var codes = Enumerable.Range(0, 20_000).Select(i => $"X{i}").Append("C3").ToList();
+        Assert.Equal(1500 / 7 + (1500 % 7 > 3 ? 1 : 0), (await ReadAsync(Store.ReadCasesAsync(Acme, new CaseFilter { CustomerCodes = codes }))).Count);
+        Assert.Empty(await ReadAsync(Store.ReadCustomersAsync(Acme, codes)));
+    }
+
+    /// <summary>A change set larger than a store would send in one batch is still applied whole, or not at all.</summary>
+    [Fact]
+    public async Task A_large_change_set_is_applied_whole_or_not_at_all()
+    {
+        const int Count = 1200;
+        var keys = Enumerable.Range(0, Count).Select(i => $"K{i:D5}").ToList();
+        await CommitAsync(Acme, c =>
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                c.Cases.Add(new CaseWrite(Case(Acme, keys[i], nextAction: Today), 0));
+                c.History.Add(Event(Acme, keys[i], 1, "Opened"));
+                c.Outbox.Add(Outbox(Acme, $"m{i:D5}", T0 + Duration.FromTicks(i)));
+            }
+        });
+        Assert.Equal(Count, (await ReadAsync(Store.ReadOutboxAsync(Acme, OutboxStatus.Pending))).Count);
+        Assert.Equal(Count, (await ReadAsync(Store.ReadCasesAsync(Acme, CaseFilter.All))).Count);
+
+        // A conflict on the last case undoes everything before it.
+        await ExpectConflictAsync(Acme, c =>
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                c.Outbox.Add(Outbox(Acme, $"n{i:D5}"));
+                c.Cases.Add(new CaseWrite(Case(Acme, keys[i], nextAction: Today, version: 2), i == Count - 1 ? 5 : 1));
+            }
+        });
+        Assert.Equal(Count, (await ReadAsync(Store.ReadOutboxAsync(Acme, OutboxStatus.Pending))).Count);
+        Assert.All(await ReadAsync(Store.ReadCasesAsync(Acme, CaseFilter.All)), c => Assert.Equal(1, c.Version));
+        foreach (var key in keys)
+        {
+            Assert.Equal(["Opened"], (await ReadAsync(Store.ReadHistoryAsync(Acme, Key(key)))).Select(h => h.Kind));
+        }
     }
 
     /// <summary>Reads a whole stream.</summary>
@@ -534,28 +658,6 @@ public abstract partial class RecoveryStoreContractTests : IAsyncLifetime
         var changes = new RecoveryChangeSet(company);
         build(changes);
         return await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Store.CommitAsync(changes).AsTask());
-    }
-
-    /// <summary>One row of every kind for a company; <paramref name="prefix"/> marks texts so that rows of two companies differ.</summary>
-    protected static RecoveryChangeSet Everything(CompanyId company, string prefix = "")
-    {
-        var changes = new RecoveryChangeSet(company);
-        var name = prefix.Length == 0 ? "Rossi S.r.l. — àèìòù €" : "Beta-only";
-        changes.Customers.Add(Customer(company, "C001", name));
-        changes.Cases.Add(new CaseWrite(Case(company, "K1", nextAction: Today), 0));
-        changes.History.Add(Event(company, "K1", 1, prefix + "Opened"));
-        changes.History.Add(Event(company, "K1", 1, prefix + "StepExecuted"));
-        changes.Outbox.Add(Outbox(company, "m1"));
-        changes.Tasks.Add(Task(company, "t1", Today, Op1));
-        changes.Activities.Add(Activity(company, "a1"));
-        changes.Agenda.Add(Agenda(company, "g1", Op1, Today));
-        changes.Operators.Add(Operator(prefix + "op1", company));
-        changes.Assignments.Add(Assignment(company, "C001"));
-        changes.ProcedureAssignments.Add(ProcedureAssignment(company, ProcedureScope.Customer, "C001"));
-        changes.ProcedureAssignments.Add(ProcedureAssignment(company, ProcedureScope.Company, string.Empty, ProcedurePurpose.Ordinary, "standard"));
-        changes.Quarantine.Add(Quarantined(company, prefix + "scad/1"));
-        changes.Cursors.Add(Cursor(company, "mexal", prefix + "2025-03-14T09:00:00Z#42 àè"));
-        return changes;
     }
 
     /// <summary>Everything the port lets a company read, for the keys, customers and sources the tests use.</summary>
