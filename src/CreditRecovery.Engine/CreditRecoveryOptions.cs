@@ -19,8 +19,12 @@ public sealed class CreditRecoveryOptions
     /// <summary>How many installments one ledger-alignment commit holds. Default 500.</summary>
     public int LedgerBatchSize { get; set; } = 500;
 
-    /// <summary>How many times a unit of work is retried after a concurrency conflict. Default 3.</summary>
-    public int ConflictRetries { get; set; } = 3;
+    /// <summary>
+    /// How many times a unit of work is retried after a concurrency conflict (another worker or operator wrote the same
+    /// cases; the retry reads them again and finds that work done). Default 20, enough for several workers racing on one
+    /// database.
+    /// </summary>
+    public int ConflictRetries { get; set; } = 20;
 
     /// <summary>A copy with its own lists, so that later changes to this instance do not reach an engine built from it.</summary>
     internal CreditRecoveryOptions Snapshot()
