@@ -20,4 +20,7 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Warning, "Daily run of company {Company}: customer {CustomerCode} skipped after repeated conflicts: {Error}")]
     public static partial void CustomerFailed(ILogger logger, CompanyId company, string customerCode, string error);
+
+    [LoggerMessage(6, LogLevel.Debug, "Daily run of company {Company} for {BusinessDate}: worker {WorkerId} skips partition {Partition}, leased by another worker")]
+    public static partial void PartitionSkipped(ILogger logger, CompanyId company, LocalDate businessDate, string workerId, int partition);
 }

@@ -11,9 +11,10 @@ namespace CreditRecovery.Storage.Resilience.Tests;
 /// PostgreSQL database at once; no step is decided twice, and the result equals a single worker's on another database.
 /// </summary>
 /// <remarks>
-/// The workers race on every customer of every day (they read the same due cases in the same order): the store's
-/// version check lets one commit win and the others re-read and find the step done. They wait for each other at the end
-/// of each day (the worker's --workers barrier), as workers sharing one ERP ledger would all align the same day.
+/// Worker 1 aligns the ledger for a day; the others wait for its marker. Then every worker runs the day with its own
+/// <c>RunOptions.WorkerId</c>, so they split the customers by leased partitions instead of racing on each of them;
+/// should two still meet on a customer, the store's version check lets one commit win and the other re-read and find the
+/// step done. They wait for each other at the end of each day (the worker's --workers barrier).
 /// </remarks>
 [Collection(PostgreSqlCollection.Name)]
 public sealed class ConcurrencyTests(PostgreSqlFixture fixture, ITestOutputHelper output)
@@ -35,6 +36,7 @@ public sealed class ConcurrencyTests(PostgreSqlFixture fixture, ITestOutputHelpe
         var clock = Stopwatch.StartNew();
         var single = await WorkerProcess.RunAsync(new WorkerArguments("postgres", referenceDb, Seed, Customers, Installments, From, To), RunTimeout);
         Log($"single worker: {clock.Elapsed.TotalSeconds:0.0} s; {single.FinalLine}");
+        LogDays(single);
         var expected = await ReadAsync(referenceDb);
 
         clock.Restart();
@@ -47,6 +49,9 @@ public sealed class ConcurrencyTests(PostgreSqlFixture fixture, ITestOutputHelpe
         {
             Log("  " + w.FinalLine);
         }
+
+        LogDays(finished[0]);
+        LogDays(finished[^1]);
 
         var actual = await ReadAsync(sharedDb);
         var duplicateSteps = actual.DuplicateSteps();
@@ -76,6 +81,14 @@ public sealed class ConcurrencyTests(PostgreSqlFixture fixture, ITestOutputHelpe
     {
         await using var store = new PostgreSqlRecoveryStore(new PostgreSqlStoreOptions { ConnectionString = connectionString });
         return await StoreSnapshot.ReadAsync(store, GeneratedBook.Company);
+    }
+
+    private void LogDays(WorkerProcess worker)
+    {
+        foreach (var line in worker.Output.Split('\n').Where(l => l.StartsWith("day ", StringComparison.Ordinal)))
+        {
+            Log("    " + line.TrimEnd());
+        }
     }
 
     private void Log(string line)

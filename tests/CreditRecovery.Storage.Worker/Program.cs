@@ -3,6 +3,7 @@ using System.Globalization;
 using CreditRecovery;
 using CreditRecovery.Ledger;
 using CreditRecovery.Ports;
+using CreditRecovery.Running;
 using CreditRecovery.Storage.PostgreSql;
 using CreditRecovery.Storage.Sqlite;
 using CreditRecovery.Storage.Worker;
@@ -16,7 +17,9 @@ using NodaTime.Text;
 // After each day the worker commits a progress marker (a sync cursor of its own) through the store, so a restart
 // resumes at the first day not known to be complete: that day may have been half done, and re-running it over the
 // same ledger is a no-op for what was already committed. With --workers N > 1 the workers also wait for each other at
-// the end of every day (a barrier on those markers), so that no worker aligns an older ledger over a newer one.
+// the end of every day (a barrier on those markers). Only worker 1 aligns the ledger (and marks the day aligned); the
+// others wait for its marker. Then every worker runs the day with RunOptions.WorkerId, so that the workers split the
+// customers by leased partitions instead of racing on each of them.
 var arguments = Arguments.Parse(args);
 var stopwatch = Stopwatch.StartNew();
 var rome = DateTimeZoneProviders.Tzdb["Europe/Rome"];
@@ -62,22 +65,33 @@ for (var day = start; day <= arguments.To; day = day.PlusDays(1))
     var dayStarted = stopwatch.ElapsedMilliseconds;
     book.FillLedger(ledger, day);
     clock.Now = day.At(new LocalTime(9, 0)).InZoneLeniently(rome).ToInstant();
-    var (sync, run) = await engine.RunDayAsync(company, day);
+    LedgerSyncReport? sync = null;
+    if (arguments.WorkerId == 1)
+    {
+        sync = await engine.Ledger!.SynchronizeAsync(company, LedgerReadMode.Auto, day);
+        await Progress.MarkAsync(store, company, Progress.AlignedSource, day);
+    }
+    else
+    {
+        await Progress.WaitForAlignmentAsync(store, company, day);
+    }
+
+    var aligned = stopwatch.ElapsedMilliseconds;
+    var run = await engine.Runner.RunAsync(company, day, new RunOptions { WorkerId = arguments.WorkerId.ToString(CultureInfo.InvariantCulture) });
     days++;
     messages += run.Messages.Count;
     caseWrites += run.CasesChanged;
     errors += run.Errors.Count;
-    opened += sync.CasesOpened;
-    paid += sync.CasesPaid;
+    opened += sync?.CasesOpened ?? 0;
+    paid += sync?.CasesPaid ?? 0;
     foreach (var error in run.Errors)
     {
         Console.Error.WriteLine($"run error on {LocalDatePattern.Iso.Format(day)}: {error}");
     }
 
-    var progress = new RecoveryChangeSet(company);
-    progress.Cursors.Add(new SyncCursor(company, Progress.Source(arguments.WorkerId), LocalDatePattern.Iso.Format(day)));
-    await store.CommitAsync(progress);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"day {LocalDatePattern.Iso.Format(day)} done: {run.Messages.Count} messages, {sync.CasesOpened + sync.CasesPaid + sync.PartialPayments} ledger changes, {stopwatch.ElapsedMilliseconds - dayStarted} ms"));
+    await Progress.MarkAsync(store, company, Progress.Source(arguments.WorkerId), day);
+    var ledgerChanges = sync is null ? "ledger aligned by worker 1" : $"{sync.CasesOpened + sync.CasesPaid + sync.PartialPayments} ledger changes";
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"day {LocalDatePattern.Iso.Format(day)} done: {run.Messages.Count} messages, {ledgerChanges}, {run.PartitionsProcessed.Count} partitions run, {run.PartitionsSkipped.Count} skipped, {stopwatch.ElapsedMilliseconds - dayStarted} ms ({aligned - dayStarted} ms aligning or waiting for the alignment, {stopwatch.ElapsedMilliseconds - aligned} ms running)"));
 }
 
 if (store is IAsyncDisposable disposable)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CreditRecovery.Ledger;
 using CreditRecovery.Ports;
 using NodaTime;
 using NodaTime.Text;
@@ -16,29 +17,49 @@ internal sealed class SettableClock : IClock
 /// <summary>The worker's progress markers: one sync cursor per worker, holding the last completed day.</summary>
 internal static class Progress
 {
+    /// <summary>The marker of the last day whose ledger alignment is complete (written by worker 1 only).</summary>
+    public const string AlignedSource = "resilience-worker/aligned";
+
     public static string Source(int workerId) => "resilience-worker/" + workerId.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Waits until workers 1..<paramref name="workers"/> have all completed <paramref name="day"/>.</summary>
     public static async Task WaitForAllAsync(IRecoveryStore store, CompanyId company, int workers, LocalDate day)
     {
-        var deadline = DateTimeOffset.UtcNow.AddMinutes(10);
         for (var id = 1; id <= workers; id++)
         {
-            while (true)
+            await WaitForAsync(store, company, Source(id), day, $"Worker {id} did not complete");
+        }
+    }
+
+    /// <summary>Waits until worker 1 has aligned the ledger for <paramref name="day"/>.</summary>
+    public static Task WaitForAlignmentAsync(IRecoveryStore store, CompanyId company, LocalDate day) =>
+        WaitForAsync(store, company, AlignedSource, day, "Worker 1 did not align the ledger for");
+
+    /// <summary>Records that <paramref name="day"/> is done under a marker.</summary>
+    public static async Task MarkAsync(IRecoveryStore store, CompanyId company, string source, LocalDate day)
+    {
+        var progress = new RecoveryChangeSet(company);
+        progress.Cursors.Add(new SyncCursor(company, source, LocalDatePattern.Iso.Format(day)));
+        await store.CommitAsync(progress);
+    }
+
+    private static async Task WaitForAsync(IRecoveryStore store, CompanyId company, string source, LocalDate day, string failure)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(10);
+        while (true)
+        {
+            var marker = await store.GetCursorAsync(company, source);
+            if (marker is not null && LocalDatePattern.Iso.Parse(marker).Value >= day)
             {
-                var marker = await store.GetCursorAsync(company, Source(id));
-                if (marker is not null && LocalDatePattern.Iso.Parse(marker).Value >= day)
-                {
-                    break;
-                }
-
-                if (DateTimeOffset.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"Worker {id} did not complete {LocalDatePattern.Iso.Format(day)} within 10 minutes.");
-                }
-
-                await Task.Delay(10);
+                return;
             }
+
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{failure} {LocalDatePattern.Iso.Format(day)} within 10 minutes.");
+            }
+
+            await Task.Delay(10);
         }
     }
 }

@@ -29,6 +29,7 @@ public sealed class InMemoryRecoveryStore : IRecoveryStore
     private readonly Dictionary<(CompanyId Company, ProcedureScope Scope, string ScopeKey, ProcedurePurpose Purpose), ProcedureAssignment> _procedureAssignments = [];
     private readonly List<QuarantinedRecord> _quarantine = [];
     private readonly Dictionary<(CompanyId Company, string Source), SyncCursor> _cursors = [];
+    private readonly Dictionary<(CompanyId Company, string Resource), (string Owner, Instant ExpiresAt)> _leases = [];
 
     // Insertion order of upserted rows whose reads are "oldest first" with ties kept in the order they were first written.
     private int _commitCount;
@@ -321,6 +322,50 @@ public sealed class InMemoryRecoveryStore : IRecoveryStore
         lock (_gate)
         {
             return ValueTask.FromResult(_cursors.TryGetValue((company, source), out var cursor) ? cursor.Cursor : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> TryAcquireLeaseAsync(CompanyId company, string resource, string owner, Instant now, Duration duration, CancellationToken cancellationToken = default)
+    {
+        LeaseArguments.Validate(company, resource, owner, duration);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (_leases.TryGetValue((company, resource), out var held) && held.ExpiresAt > now && !string.Equals(held.Owner, owner, StringComparison.Ordinal))
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            _leases[(company, resource)] = (owner, now + duration);
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask ReleaseLeaseAsync(CompanyId company, string resource, string owner, CancellationToken cancellationToken = default)
+    {
+        LeaseArguments.Validate(company, resource, owner);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (_leases.TryGetValue((company, resource), out var held) && string.Equals(held.Owner, owner, StringComparison.Ordinal))
+            {
+                _leases.Remove((company, resource));
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Who holds a lease now (ignoring expiry), or <see langword="null"/>.</summary>
+    /// <param name="company">The company.</param>
+    /// <param name="resource">The resource.</param>
+    public (string Owner, Instant ExpiresAt)? LeaseOf(CompanyId company, string resource)
+    {
+        lock (_gate)
+        {
+            return _leases.TryGetValue((company, resource), out var held) ? held : null;
         }
     }
 

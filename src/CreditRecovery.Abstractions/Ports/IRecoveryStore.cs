@@ -121,6 +121,64 @@ public interface IRecoveryStore
     /// <param name="source">The ledger source's name.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     ValueTask<string?> GetCursorAsync(CompanyId company, string source, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Tries to take, or renew, a time-limited lease on a named resource of a company, so that several workers sharing
+    /// one store can split work instead of racing on it. Atomic: of several owners asking at once, at most one gets it.
+    /// </summary>
+    /// <remarks>
+    /// <para>The lease is granted when nobody holds it, when the holder's lease has expired (its expiry is at or before
+    /// <paramref name="now"/>), or when <paramref name="owner"/> already holds it; the lease then belongs to
+    /// <paramref name="owner"/> until <paramref name="now"/> + <paramref name="duration"/>. Otherwise nothing changes.</para>
+    /// <para>Leases only coordinate work: correctness never depends on them, because case writes stay version-checked
+    /// (<see cref="CommitAsync"/>). A worker that dies keeps its lease until it expires; then another may take it.</para>
+    /// <para>Leases are not part of the records <see cref="CommitAsync"/> writes, and the time is the caller's (its
+    /// clock), not the database's.</para>
+    /// </remarks>
+    /// <param name="company">The company.</param>
+    /// <param name="resource">The resource's name, e.g. <c>run/2025-03-31/17</c>.</param>
+    /// <param name="owner">Who asks: a stable id of the worker.</param>
+    /// <param name="now">The current time, from the caller's clock.</param>
+    /// <param name="duration">How long the lease lasts from <paramref name="now"/>; must be positive.</param>
+    /// <param name="cancellationToken">Cancels the attempt.</param>
+    /// <returns><see langword="true"/> when <paramref name="owner"/> holds the lease now.</returns>
+    /// <exception cref="ArgumentException">The resource or owner is empty, or the duration is not positive.</exception>
+    ValueTask<bool> TryAcquireLeaseAsync(CompanyId company, string resource, string owner, Instant now, Duration duration, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Releases a lease taken with <see cref="TryAcquireLeaseAsync"/>, if <paramref name="owner"/> holds it; a lease held
+    /// by another owner, or none, is left as it is.
+    /// </summary>
+    /// <param name="company">The company.</param>
+    /// <param name="resource">The resource's name.</param>
+    /// <param name="owner">The owner that took it.</param>
+    /// <param name="cancellationToken">Cancels the release.</param>
+    ValueTask ReleaseLeaseAsync(CompanyId company, string resource, string owner, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Checks the arguments of <see cref="IRecoveryStore.TryAcquireLeaseAsync"/> the same way for every store.</summary>
+public static class LeaseArguments
+{
+    /// <summary>Throws when a lease request is not usable.</summary>
+    /// <param name="company">The company.</param>
+    /// <param name="resource">The resource's name.</param>
+    /// <param name="owner">The owner.</param>
+    /// <param name="duration">The duration, or <see langword="null"/> for a release.</param>
+    /// <exception cref="ArgumentException">The company, resource or owner is empty, or the duration is not positive.</exception>
+    public static void Validate(CompanyId company, string resource, string owner, Duration? duration = null)
+    {
+        if (string.IsNullOrEmpty(company.Value))
+        {
+            throw new ArgumentException("A lease needs a company.", nameof(company));
+        }
+
+        ArgumentException.ThrowIfNullOrEmpty(resource);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        if (duration is { } d && d <= Duration.Zero)
+        {
+            throw new ArgumentException($"A lease must last a positive time, not {d}.", nameof(duration));
+        }
+    }
 }
 
 /// <summary>Which cases to read. Conditions combine with AND; an unset one does not filter.</summary>

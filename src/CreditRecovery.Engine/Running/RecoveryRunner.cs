@@ -66,6 +66,12 @@ public sealed class RecoveryRunner
 
         var run = new DayRun(this, context, businessDate, options.DryRun, new TaskAssigner(context.Settings, workload));
         var filter = new CaseFilter { OpenOnly = true, NextActionOnOrBefore = businessDate };
+        if (options.WorkerId is { } workerId && !options.DryRun)
+        {
+            await RunPartitionsAsync(run, company, businessDate, filter, workerId, options, cancellationToken).ConfigureAwait(false);
+            return Complete(run, company, businessDate);
+        }
+
         var group = new List<RecoveryCase>();
 
         // Due cases arrive ordered by customer: each customer's cases form one unit of work.
@@ -85,9 +91,108 @@ public sealed class RecoveryRunner
             await run.ProcessCustomerAsync(group, cancellationToken).ConfigureAwait(false);
         }
 
+        return Complete(run, company, businessDate);
+    }
+
+    /// <summary>
+    /// The partition of a customer among <paramref name="partitions"/>: FNV-1a (32 bits) over the UTF-8 bytes of its
+    /// code, modulo the count. Stable across processes and releases, unlike <see cref="string.GetHashCode()"/>.
+    /// </summary>
+    /// <param name="customerCode">The customer code.</param>
+    /// <param name="partitions">How many partitions; positive.</param>
+    public static int PartitionOf(string customerCode, int partitions)
+    {
+        ArgumentNullException.ThrowIfNull(customerCode);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(partitions);
+        var hash = 2166136261u;
+        Span<byte> buffer = stackalloc byte[256];
+        var bytes = System.Text.Encoding.UTF8.GetMaxByteCount(customerCode.Length) <= buffer.Length
+            ? buffer[..System.Text.Encoding.UTF8.GetBytes(customerCode, buffer)]
+            : System.Text.Encoding.UTF8.GetBytes(customerCode);
+        foreach (var b in bytes)
+        {
+            hash = unchecked((hash ^ b) * 16777619u);
+        }
+
+        return (int)(hash % (uint)partitions);
+    }
+
+    /// <summary>The lease resource of a run's partition: <c>run/yyyy-MM-dd/partition</c>.</summary>
+    /// <param name="businessDate">The business date.</param>
+    /// <param name="partition">The partition.</param>
+    public static string PartitionResource(LocalDate businessDate, int partition) =>
+        string.Create(CultureInfo.InvariantCulture, $"run/{Iso.Format(businessDate)}/{partition}");
+
+    private RunReport Complete(DayRun run, CompanyId company, LocalDate businessDate)
+    {
         var report = run.Report();
         Log.RunCompleted(_logger, company, businessDate, report.DryRun ? " (dry run)" : "", report.CasesExamined, report.CasesChanged, report.Messages.Count, report.Tasks.Count, report.Holds.Count, report.Errors.Count);
         return report;
+    }
+
+    private async ValueTask RunPartitionsAsync(DayRun run, CompanyId company, LocalDate businessDate, CaseFilter filter, string workerId, RunOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Partitions, nameof(options));
+        if (options.LeaseDuration <= Duration.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.LeaseDuration, "The lease duration must be positive.");
+        }
+
+        // Read the due cases once; group them by partition, each partition's customers in order.
+        var partitions = new SortedDictionary<int, List<List<RecoveryCase>>>();
+        List<RecoveryCase>? group = null;
+        await foreach (var c in _store.ReadCasesAsync(company, filter, cancellationToken).ConfigureAwait(false))
+        {
+            if (group is null || !string.Equals(group[0].CustomerCode, c.CustomerCode, StringComparison.Ordinal))
+            {
+                group = [];
+                var partition = PartitionOf(c.CustomerCode, options.Partitions);
+                if (!partitions.TryGetValue(partition, out var customers))
+                {
+                    customers = [];
+                    partitions[partition] = customers;
+                }
+
+                customers.Add(group);
+            }
+
+            group.Add(c);
+        }
+
+        // Renew a lease when half of it has passed, so a long partition is not taken over while it is worked on.
+        var renewAfter = options.LeaseDuration / 2;
+        foreach (var (partition, customers) in partitions)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var resource = PartitionResource(businessDate, partition);
+            var leasedAt = _clock.GetCurrentInstant();
+            if (!await _store.TryAcquireLeaseAsync(company, resource, workerId, leasedAt, options.LeaseDuration, cancellationToken).ConfigureAwait(false))
+            {
+                Log.PartitionSkipped(_logger, company, businessDate, workerId, partition);
+                run.PartitionsSkipped.Add(partition);
+                continue;
+            }
+
+            run.PartitionsProcessed.Add(partition);
+            foreach (var cases in customers)
+            {
+                var now = _clock.GetCurrentInstant();
+                if (now - leasedAt >= renewAfter)
+                {
+                    if (!await _store.TryAcquireLeaseAsync(company, resource, workerId, now, options.LeaseDuration, cancellationToken).ConfigureAwait(false))
+                    {
+                        // Our lease expired and another worker took the partition over: leave the rest to it.
+                        break;
+                    }
+
+                    leasedAt = now;
+                }
+
+                await run.ProcessCustomerAsync(cases, cancellationToken).ConfigureAwait(false);
+            }
+
+            // A finished partition keeps its lease until it expires: workers starting later skip it.
+        }
     }
 
     private sealed class DayRun(RecoveryRunner owner, CompanyContext context, LocalDate date, bool dryRun, TaskAssigner assigner)
@@ -102,8 +207,14 @@ public sealed class RecoveryRunner
         private int _examined;
         private int _changed;
 
+        public List<int> PartitionsProcessed { get; } = [];
+
+        public List<int> PartitionsSkipped { get; } = [];
+
         public RunReport Report() => new()
         {
+            PartitionsProcessed = PartitionsProcessed,
+            PartitionsSkipped = PartitionsSkipped,
             Company = context.Company,
             BusinessDate = date,
             DryRun = dryRun,
