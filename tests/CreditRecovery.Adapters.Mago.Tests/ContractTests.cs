@@ -43,7 +43,7 @@ public sealed class SqliteMagoContractTests
 
 /// <summary>The same contract on a real PostgreSQL (skipped where PostgreSQL is missing, unless CI=true).</summary>
 [Collection(PostgreSqlCollection.Name)]
-public sealed class PostgreSqlMagoContractTests(PostgreSqlServerFixture fixture)
+public sealed class PostgreSqlMagoContractTests(PostgreSqlFixture fixture)
 {
     [PostgreSqlFact]
     public async Task Snapshot_matches_the_expectation_table()

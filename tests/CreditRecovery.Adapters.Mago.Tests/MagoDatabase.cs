@@ -106,24 +106,9 @@ public sealed class MagoDatabase : IAsyncDisposable
     }
 }
 
-/// <summary>One throw-away PostgreSQL server for the PostgreSQL tests of this assembly, started on first use.</summary>
-public sealed class PostgreSqlServerFixture : IDisposable
-{
-    private readonly Lazy<PostgreSqlServer> _server = new(PostgreSqlServer.Start);
-
-    public PostgreSqlServer Server => _server.Value;
-
-    public void Dispose()
-    {
-        if (_server.IsValueCreated)
-        {
-            _server.Value.Dispose();
-        }
-    }
-}
-
+/// <summary>The PostgreSQL tests of this assembly, sharing one throw-away server.</summary>
 [CollectionDefinition(Name)]
-public sealed class PostgreSqlCollection : ICollectionFixture<PostgreSqlServerFixture>
+public sealed class PostgreSqlCollection : ICollectionFixture<PostgreSqlFixture>
 {
     public const string Name = "Mago PostgreSQL";
 }

@@ -1,3 +1,4 @@
+using CreditRecovery.Testing;
 using CreditRecovery.Ports;
 using CreditRecovery.Testing.StoreContract;
 

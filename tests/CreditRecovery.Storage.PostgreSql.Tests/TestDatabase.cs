@@ -1,3 +1,4 @@
+using CreditRecovery.Testing;
 using System.Globalization;
 using Npgsql;
 
