@@ -15,7 +15,18 @@ using NodaTime.Text;
 var company = new CompanyId("DEMO");
 var dryRun = args.Contains("--dry-run");
 var database = Arg("--db") ?? Path.Combine(".run", "creditrecovery.db");
-LocalDate? date = Arg("--date") is { } text ? LocalDatePattern.Iso.Parse(text).GetValueOrThrow() : null;
+LocalDate? date = null;
+if (Arg("--date") is { } text)
+{
+    var parsed = LocalDatePattern.Iso.Parse(text);
+    if (!parsed.Success)
+    {
+        Console.Error.WriteLine($"--date '{text}' is not a date in the form yyyy-MM-dd (e.g. 2026-12-15).");
+        return 2;
+    }
+
+    date = parsed.Value;
+}
 
 var services = new ServiceCollection();
 services.AddCreditRecovery(o =>
