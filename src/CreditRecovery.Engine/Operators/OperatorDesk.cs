@@ -160,7 +160,7 @@ public sealed class OperatorDesk
         var scope = await ScopeAsync(company, actor, cancellationToken).ConfigureAwait(false);
         var c = await _store.GetCaseAsync(company, key, cancellationToken).ConfigureAwait(false) ?? throw new KeyNotFoundException($"No case {key} in company {company}.");
         scope.DemandCustomer(c.CustomerCode);
-        var customerCases = await ToListAsync(_store.ReadCasesAsync(company, new CaseFilter { CustomerCodes = [c.CustomerCode] }, cancellationToken)).ConfigureAwait(false);
+        var customerCases = await _store.ReadCasesAsync(company, new CaseFilter { CustomerCodes = [c.CustomerCode] }, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
         var responsibles = new List<OperatorId>();
         await foreach (var a in _store.ReadAssignmentsAsync(company, [c.CustomerCode], cancellationToken).ConfigureAwait(false))
         {
@@ -173,9 +173,9 @@ public sealed class OperatorDesk
             Customer = await _store.GetCustomerAsync(company, c.CustomerCode, cancellationToken).ConfigureAwait(false),
             CustomerCases = customerCases,
             Procedure = _companies.Get(company).Procedure(c.ProcedureId),
-            History = await ToListAsync(_store.ReadHistoryAsync(company, key, cancellationToken)).ConfigureAwait(false),
-            Activities = await ToListAsync(_store.ReadActivitiesAsync(company, c.CustomerCode, cancellationToken)).ConfigureAwait(false),
-            OpenTasks = await ToListAsync(_store.ReadTasksAsync(company, new TaskFilter { CustomerCodes = [c.CustomerCode], Status = OperatorTaskStatus.Open }, cancellationToken)).ConfigureAwait(false),
+            History = await _store.ReadHistoryAsync(company, key, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false),
+            Activities = await _store.ReadActivitiesAsync(company, c.CustomerCode, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false),
+            OpenTasks = await _store.ReadTasksAsync(company, new TaskFilter { CustomerCodes = [c.CustomerCode], Status = OperatorTaskStatus.Open }, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false),
             Responsibles = responsibles,
         };
     }
@@ -203,7 +203,7 @@ public sealed class OperatorDesk
             }
         }
 
-        var cases = await ToListAsync(GetCasesAsync(actor, company, CaseFilter.Open, cancellationToken)).ConfigureAwait(false);
+        var cases = await GetCasesAsync(actor, company, CaseFilter.Open, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
         return new Worklist(actor, tasks, cases);
     }
 
@@ -673,7 +673,7 @@ public sealed class OperatorDesk
         var context = _companies.Get(company);
         var scope = await ScopeAsync(company, actor, cancellationToken).ConfigureAwait(false);
         scope.DemandRole(minimumRole, "do this");
-        var cases = await ToListAsync(_store.ReadCasesAsync(company, new CaseFilter { Keys = keys }, cancellationToken)).ConfigureAwait(false);
+        var cases = await _store.ReadCasesAsync(company, new CaseFilter { Keys = keys }, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
         foreach (var missing in keys.Where(k => cases.All(c => c.Key != k)))
         {
             throw new KeyNotFoundException($"No case {missing} in company {company}.");
@@ -745,16 +745,5 @@ public sealed class OperatorDesk
     {
         var now = _clock.GetCurrentInstant();
         return (now.InZone(context.Zone).Date, now);
-    }
-
-    private static async ValueTask<List<T>> ToListAsync<T>(IAsyncEnumerable<T> source)
-    {
-        var list = new List<T>();
-        await foreach (var item in source.ConfigureAwait(false))
-        {
-            list.Add(item);
-        }
-
-        return list;
     }
 }
