@@ -27,7 +27,20 @@ public interface IMessageChannel
 /// <param name="Content">The rendered content.</param>
 /// <param name="From">The sender address or name, from the company profile.</param>
 /// <param name="ReplyTo">Where replies go, if not the sender.</param>
-public sealed record OutgoingMessage(OutboxMessage Message, RenderedMessage Content, string? From, string? ReplyTo);
+public sealed record OutgoingMessage(OutboxMessage Message, RenderedMessage Content, string? From, string? ReplyTo)
+{
+    /// <summary>Files sent with the message (e.g. invoice copies from the <see cref="IDocumentArchive"/>).</summary>
+    public IReadOnlyList<MessageAttachment> Attachments { get; init; } = [];
+
+    /// <summary>The sender's name as it appears to the customer (the company's name).</summary>
+    public string? FromName { get; init; }
+}
+
+/// <summary>A file sent with a message.</summary>
+/// <param name="FileName">The file name the recipient sees.</param>
+/// <param name="ContentType">The MIME type, e.g. <c>application/pdf</c>.</param>
+/// <param name="Content">The bytes.</param>
+public sealed record MessageAttachment(string FileName, string ContentType, ReadOnlyMemory<byte> Content);
 
 /// <summary>What a channel reports after a delivery attempt.</summary>
 /// <param name="Accepted">Whether the channel accepted the message.</param>

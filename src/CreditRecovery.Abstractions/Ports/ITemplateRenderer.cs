@@ -58,6 +58,18 @@ public sealed record MessageModel
 
     /// <summary>The language to write in (BCP 47, e.g. <c>it</c>).</summary>
     public required string Language { get; init; }
+
+    /// <summary>
+    /// The statutory late-payment interest and compensation claimed with this message, when the step claims them
+    /// (<see cref="Procedures.ProcedureStep.ClaimLatePaymentInterest"/>); otherwise <see langword="null"/>.
+    /// </summary>
+    public InterestStatement? Interest { get; init; }
+
+    /// <summary>
+    /// Free text written by an operator (a mass e-mail, H5), shown by templates that include it; <see langword="null"/>
+    /// for messages of a procedure step.
+    /// </summary>
+    public string? OperatorText { get; init; }
 }
 
 /// <summary>The creditor company as it signs its messages.</summary>

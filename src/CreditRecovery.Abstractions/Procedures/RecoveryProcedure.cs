@@ -56,6 +56,12 @@ public sealed record ProcedureStep
     /// <summary>Copy the message to the company's internal manager (Cc, M2).</summary>
     public bool CopyToManager { get; init; }
 
+    /// <summary>
+    /// Whether the message states the statutory late-payment interest and the 40 EUR compensation (D.Lgs. 231/2002) as of
+    /// its business date, and records the claim on the case when it is sent: typically the formal demand (*messa in mora*).
+    /// </summary>
+    public bool ClaimLatePaymentInterest { get; init; }
+
     /// <summary>The parking area, for <see cref="StepAction.Park"/>.</summary>
     public ParkingArea? ParkingArea { get; init; }
 

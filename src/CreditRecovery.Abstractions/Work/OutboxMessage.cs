@@ -69,6 +69,24 @@ public sealed record OutboxMessage
     /// <summary>The channel's own identifier (SMTP Message-ID, gateway id...).</summary>
     public string? ProviderMessageId { get; init; }
 
+    /// <summary>Not before this instant will the dispatcher try again after a transient failure (exponential backoff).</summary>
+    public Instant? NextAttemptAt { get; init; }
+
+    /// <summary>When the recipient's provider confirmed delivery (a PEC delivery receipt, *ricevuta di consegna*).</summary>
+    public Instant? DeliveredAt { get; init; }
+
+    /// <summary>
+    /// Free text written by an operator (a mass e-mail, H5) that templates show as <c>operator_text</c>; <see langword="null"/>
+    /// for messages of a procedure step.
+    /// </summary>
+    public string? OperatorText { get; init; }
+
+    /// <summary>Subject written by an operator for a mass e-mail; overrides the template's subject when set.</summary>
+    public string? OperatorSubject { get; init; }
+
+    /// <summary>Files an operator attached (paths the dispatcher can read), sent with the message.</summary>
+    public IReadOnlyList<string> AttachmentFiles { get; init; } = [];
+
     /// <summary>The total open residual of the lines.</summary>
     public Money TotalResidual => Lines.Aggregate(Money.Zero(Lines[0].Residual.Currency), (sum, l) => sum + l.Residual);
 }
@@ -110,4 +128,7 @@ public enum OutboxStatus
 
     /// <summary>Cancelled before sending (e.g. the customer paid meanwhile).</summary>
     Cancelled,
+
+    /// <summary>Accepted by the channel and confirmed delivered by the recipient's provider (PEC delivery receipt).</summary>
+    Delivered,
 }
