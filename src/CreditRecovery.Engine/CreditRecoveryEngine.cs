@@ -1,10 +1,10 @@
+using CreditRecovery.Delivery;
 using CreditRecovery.Ledger;
 using CreditRecovery.Operators;
 using CreditRecovery.Ports;
 using CreditRecovery.Running;
 using CreditRecovery.Workflow;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
 
 namespace CreditRecovery;
@@ -17,15 +17,19 @@ public sealed class CreditRecoveryEngine
 {
     private readonly CompanyDirectory _companies;
 
-    internal CreditRecoveryEngine(CreditRecoveryOptions options, IRecoveryStore store, ILedgerSource? ledger, IClock clock, ILoggerFactory? loggerFactory = null)
+    internal CreditRecoveryEngine(CreditRecoveryOptions options, EnginePorts ports)
     {
-        loggerFactory ??= NullLoggerFactory.Instance;
+        var loggerFactory = ports.LoggerFactory;
+        var store = ports.Store;
+        var clock = ports.Clock;
         _companies = new CompanyDirectory(options);
         Options = options;
         Store = store;
         Runner = new RecoveryRunner(store, clock, _companies, options, loggerFactory.CreateLogger<RecoveryRunner>());
         Desk = new OperatorDesk(store, clock, _companies);
-        Ledger = ledger is null ? null : new LedgerReconciler(ledger, store, clock, _companies, options, loggerFactory.CreateLogger<LedgerReconciler>());
+        Ledger = ports.Ledger is null ? null : new LedgerReconciler(ports.Ledger, store, clock, _companies, options, loggerFactory.CreateLogger<LedgerReconciler>());
+        Dispatcher = new OutboxDispatcher(ports, _companies, options, loggerFactory.CreateLogger<OutboxDispatcher>());
+        Inbound = ports.InboundMail is null ? null : new InboundMailProcessor(ports, ports.InboundMail, _companies, options, loggerFactory.CreateLogger<InboundMailProcessor>());
     }
 
     /// <summary>The options the engine runs with.</summary>
@@ -42,6 +46,12 @@ public sealed class CreditRecoveryEngine
 
     /// <summary>What operators and supervisors do.</summary>
     public OperatorDesk Desk { get; }
+
+    /// <summary>Sends the outbox through the registered channels.</summary>
+    public OutboxDispatcher Dispatcher { get; }
+
+    /// <summary>Records PEC receipts and replies from the mailbox; <see langword="null"/> when no mailbox is registered.</summary>
+    public InboundMailProcessor? Inbound { get; }
 
     /// <summary>The configured companies.</summary>
     public IEnumerable<CompanyId> Companies => _companies.Companies;

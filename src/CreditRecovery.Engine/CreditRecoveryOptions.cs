@@ -26,10 +26,19 @@ public sealed class CreditRecoveryOptions
     /// </summary>
     public int ConflictRetries { get; set; } = 20;
 
+    /// <summary>How the outbox dispatcher retries and gives up.</summary>
+    public DeliveryOptions Delivery { get; set; } = new();
+
     /// <summary>A copy with its own lists, so that later changes to this instance do not reach an engine built from it.</summary>
     internal CreditRecoveryOptions Snapshot()
     {
-        var copy = new CreditRecoveryOptions { TimeZoneId = TimeZoneId, LedgerBatchSize = LedgerBatchSize, ConflictRetries = ConflictRetries };
+        var copy = new CreditRecoveryOptions
+        {
+            TimeZoneId = TimeZoneId,
+            LedgerBatchSize = LedgerBatchSize,
+            ConflictRetries = ConflictRetries,
+            Delivery = Delivery with { },
+        };
         foreach (var procedure in Procedures)
         {
             copy.Procedures.Add(procedure);
@@ -91,4 +100,39 @@ public sealed class CompanySettings
 
     /// <summary>Days after a promised date before the promise counts as broken (bank value dates). Default 2.</summary>
     public int PromiseGraceDays { get; set; } = 2;
+
+    /// <summary>
+    /// Late-payment interest settings (D.Lgs. 231/2002) for steps that claim it
+    /// (<see cref="ProcedureStep.ClaimLatePaymentInterest"/>): statutory by default, per customer or case when set.
+    /// </summary>
+    public Interest.LatePaymentInterestPolicy LatePaymentInterest { get; set; } = new();
+}
+
+/// <summary>How the outbox dispatcher retries transient failures and when it gives up.</summary>
+public sealed record DeliveryOptions
+{
+    /// <summary>Attempts before a message that keeps failing transiently is marked failed. Default 8.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>The wait before the first retry; each later retry waits twice as long. Default 2 minutes.</summary>
+    public NodaTime.Duration FirstRetryDelay { get; set; } = NodaTime.Duration.FromMinutes(2);
+
+    /// <summary>The longest wait between two attempts. Default 4 hours.</summary>
+    public NodaTime.Duration MaxRetryDelay { get; set; } = NodaTime.Duration.FromHours(4);
+
+    /// <summary>How long a dispatcher holds a company's outbox before another worker may take it over. Default 10 minutes.</summary>
+    public NodaTime.Duration LeaseDuration { get; set; } = NodaTime.Duration.FromMinutes(10);
+
+    /// <summary>The retry delay after <paramref name="attempts"/> failed attempts: exponential, capped.</summary>
+    /// <param name="attempts">Failed attempts so far (at least 1).</param>
+    public NodaTime.Duration RetryDelay(int attempts)
+    {
+        var delay = FirstRetryDelay;
+        for (var i = 1; i < attempts && delay < MaxRetryDelay; i++)
+        {
+            delay += delay;
+        }
+
+        return delay < MaxRetryDelay ? delay : MaxRetryDelay;
+    }
 }

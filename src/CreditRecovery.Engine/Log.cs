@@ -23,4 +23,16 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Debug, "Daily run of company {Company} for {BusinessDate}: worker {WorkerId} skips partition {Partition}, leased by another worker")]
     public static partial void PartitionSkipped(ILogger logger, CompanyId company, LocalDate businessDate, string workerId, int partition);
+
+    [LoggerMessage(7, LogLevel.Information, "Outbox of company {Company}: {Sent} sent, {Retrying} to retry, {Failed} failed, {Cancelled} cancelled, {Waiting} waiting for their retry time")]
+    public static partial void Dispatched(ILogger logger, CompanyId company, int sent, int retrying, int failed, int cancelled, int waiting);
+
+    [LoggerMessage(8, LogLevel.Warning, "Outbox of company {Company}: message {MessageId} not delivered (attempt {Attempt}), will retry: {Error}")]
+    public static partial void DeliveryRetry(ILogger logger, CompanyId company, string messageId, int attempt, string error);
+
+    [LoggerMessage(9, LogLevel.Error, "Outbox of company {Company}: message {MessageId} failed: {Error}; an operator task was created")]
+    public static partial void DeliveryFailed(ILogger logger, CompanyId company, string messageId, string error);
+
+    [LoggerMessage(10, LogLevel.Warning, "Inbound mail {MailId} not processed: {Error}; it stays in the mailbox for review")]
+    public static partial void InboundMailSkipped(ILogger logger, string mailId, string error);
 }

@@ -16,9 +16,9 @@ internal sealed class EngineHarness
     public static readonly CompanyId Company = new("ACME");
     public static readonly DateTimeZone Rome = DateTimeZoneProviders.Tzdb["Europe/Rome"];
 
-    public EngineHarness(Action<CreditRecoveryOptions>? configure = null, Action<CompanySettings>? company = null)
+    public EngineHarness(Action<CreditRecoveryOptions>? configure = null, Action<CompanySettings>? company = null, Action<CreditRecoveryEngineBuilder>? ports = null)
     {
-        Engine = new CreditRecoveryEngineBuilder()
+        var builder = new CreditRecoveryEngineBuilder()
             .Configure(o =>
             {
                 o.Procedures.Add(Procedures.Standard);
@@ -39,8 +39,9 @@ internal sealed class EngineHarness
             })
             .UseStore(Store)
             .UseLedger(Ledger)
-            .UseClock(Clock)
-            .Build();
+            .UseClock(Clock);
+        ports?.Invoke(builder);
+        Engine = builder.Build();
     }
 
     public FakeClock Clock { get; } = new(Instant.FromUtc(2026, 1, 1, 8, 0));

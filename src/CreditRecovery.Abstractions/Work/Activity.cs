@@ -59,4 +59,7 @@ public enum ActivityKind
 
     /// <summary>A message received from the customer.</summary>
     MessageReceived,
+
+    /// <summary>A message an operator sent to the customer outside a procedure (e.g. a mass e-mail, H5).</summary>
+    MessageSent,
 }

@@ -83,6 +83,9 @@ public enum OperatorTaskKind
 
     /// <summary>A follow-up linked to an earlier activity.</summary>
     FollowUp,
+
+    /// <summary>A message could not be delivered (bad address, rejected, no channel): fix the data and resend, or act by hand.</summary>
+    DeliveryFailed,
 }
 
 /// <summary>Task status.</summary>

@@ -87,8 +87,8 @@ public sealed record OutboxMessage
     /// <summary>Files an operator attached (paths the dispatcher can read), sent with the message.</summary>
     public IReadOnlyList<string> AttachmentFiles { get; init; } = [];
 
-    /// <summary>The total open residual of the lines.</summary>
-    public Money TotalResidual => Lines.Aggregate(Money.Zero(Lines[0].Residual.Currency), (sum, l) => sum + l.Residual);
+    /// <summary>The total open residual of the lines (zero euro for a message without lines, e.g. a mass e-mail).</summary>
+    public Money TotalResidual => Lines.Count == 0 ? Money.ZeroEur : Lines.Aggregate(Money.Zero(Lines[0].Residual.Currency), (sum, l) => sum + l.Residual);
 }
 
 /// <summary>One installment in a message.</summary>

@@ -16,6 +16,9 @@ public sealed class CreditRecoveryEngineBuilder
     private ILedgerSource? _ledger;
     private ITemplateRenderer? _templates;
     private IClock? _clock;
+    private readonly List<IMessageChannel> _channels = [];
+    private IDocumentArchive? _archive;
+    private IInboundMailSource? _inbound;
     private ILoggerFactory? _loggerFactory;
 
     /// <summary>Configures the options.</summary>
@@ -51,6 +54,30 @@ public sealed class CreditRecoveryEngineBuilder
         return this;
     }
 
+    /// <summary>Adds a delivery channel (e-mail, PEC, fax, SMS, letter); a later channel of the same kind replaces an earlier one.</summary>
+    /// <param name="channel">The channel.</param>
+    public CreditRecoveryEngineBuilder UseChannel(IMessageChannel channel)
+    {
+        _channels.Add(channel ?? throw new ArgumentNullException(nameof(channel)));
+        return this;
+    }
+
+    /// <summary>Sets where copies of documents are found, to attach them to messages.</summary>
+    /// <param name="archive">The archive.</param>
+    public CreditRecoveryEngineBuilder UseDocumentArchive(IDocumentArchive archive)
+    {
+        _archive = archive ?? throw new ArgumentNullException(nameof(archive));
+        return this;
+    }
+
+    /// <summary>Sets the mailbox PEC receipts and replies are read from.</summary>
+    /// <param name="inbound">The mailbox.</param>
+    public CreditRecoveryEngineBuilder UseInboundMail(IInboundMailSource inbound)
+    {
+        _inbound = inbound ?? throw new ArgumentNullException(nameof(inbound));
+        return this;
+    }
+
     /// <summary>Sets the clock (default: the system clock).</summary>
     /// <param name="clock">The clock.</param>
     public CreditRecoveryEngineBuilder UseClock(IClock clock)
@@ -79,7 +106,15 @@ public sealed class CreditRecoveryEngineBuilder
             throw new OptionsValidationException(Options.DefaultName, typeof(CreditRecoveryOptions), result.Failures);
         }
 
-        return new CreditRecoveryEngine(_options.Snapshot(), store, _ledger, _clock ?? SystemClockProvider.Clock, _loggerFactory);
+        return new CreditRecoveryEngine(_options.Snapshot(), new EnginePorts(store, _clock ?? SystemClockProvider.Clock)
+        {
+            Ledger = _ledger,
+            Templates = _templates,
+            Channels = [.. _channels],
+            DocumentArchive = _archive,
+            InboundMail = _inbound,
+            LoggerFactory = _loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+        });
     }
 
     private sealed class TemplateOnlyServiceProvider(ITemplateRenderer? templates) : IServiceProvider

@@ -13,8 +13,9 @@ public static class CreditRecoveryServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the engine with its options, validated at start (<c>ValidateOnStart</c>): time zone, companies and every
-    /// procedure. Register a store (e.g. <c>AddCreditRecoverySqliteStore</c>), a ledger source (an ERP adapter) and, for
-    /// template checks, a template renderer. <see cref="IClock"/> defaults to the system clock.
+    /// procedure. Register a store (e.g. <c>AddCreditRecoverySqliteStore</c>), a ledger source (an ERP adapter), a template
+    /// renderer, the delivery channels (<see cref="IMessageChannel"/>, any number), and optionally a document archive and
+    /// a mailbox (<see cref="IInboundMailSource"/>). <see cref="IClock"/> defaults to the system clock.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Configures the options.</param>
@@ -31,7 +32,15 @@ public static class CreditRecoveryServiceCollectionExtensions
             // Hosts without the Generic Host never run ValidateOnStart: validate here too.
             sp.GetService<IStartupValidator>()?.Validate();
             var options = sp.GetRequiredService<IOptions<CreditRecoveryOptions>>().Value;
-            return new CreditRecoveryEngine(options, sp.GetRequiredService<IRecoveryStore>(), sp.GetService<ILedgerSource>(), sp.GetRequiredService<IClock>(), sp.GetService<ILoggerFactory>());
+            return new CreditRecoveryEngine(options, new EnginePorts(sp.GetRequiredService<IRecoveryStore>(), sp.GetRequiredService<IClock>())
+            {
+                Ledger = sp.GetService<ILedgerSource>(),
+                Templates = sp.GetService<ITemplateRenderer>(),
+                Channels = sp.GetServices<IMessageChannel>().ToList(),
+                DocumentArchive = sp.GetService<IDocumentArchive>(),
+                InboundMail = sp.GetService<IInboundMailSource>(),
+                LoggerFactory = sp.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+            });
         });
         return services;
     }
@@ -66,6 +75,40 @@ internal sealed class CreditRecoveryOptionsValidator(IServiceProvider services) 
         if (options.ConflictRetries < 0)
         {
             errors.Add("ConflictRetries cannot be negative");
+        }
+
+        if (options.Delivery is null)
+        {
+            errors.Add("Delivery options are missing");
+        }
+        else
+        {
+            if (options.Delivery.MaxAttempts < 1)
+            {
+                errors.Add("Delivery.MaxAttempts must be at least 1");
+            }
+
+            if (options.Delivery.FirstRetryDelay <= NodaTime.Duration.Zero || options.Delivery.MaxRetryDelay < options.Delivery.FirstRetryDelay)
+            {
+                errors.Add("Delivery.FirstRetryDelay must be positive and not longer than Delivery.MaxRetryDelay");
+            }
+
+            if (options.Delivery.LeaseDuration <= NodaTime.Duration.Zero)
+            {
+                errors.Add("Delivery.LeaseDuration must be positive");
+            }
+        }
+
+        foreach (var company in options.Companies)
+        {
+            try
+            {
+                company.LatePaymentInterest?.Default.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                errors.Add($"company '{company.Id}': LatePaymentInterest: {ex.Message}");
+            }
         }
 
         errors.AddRange(ProcedureValidator.Validate(options, services.GetService(typeof(ITemplateRenderer)) as ITemplateRenderer));

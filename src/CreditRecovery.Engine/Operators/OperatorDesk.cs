@@ -377,6 +377,120 @@ public sealed class OperatorDesk
     }
 
     /// <summary>
+    /// Sends one text, with attachments, to a selection of customers by e-mail (H5): one outbox message per customer,
+    /// rendered with the <c>mass-email</c> template (or the one given) and sent by the dispatcher like any other, and an
+    /// activity in each customer's history. The same request twice on the same day queues nothing new.
+    /// </summary>
+    /// <param name="actor">The acting operator; each customer must be in their scope.</param>
+    /// <param name="company">The company.</param>
+    /// <param name="request">The text, attachments and customers.</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    /// <returns>Per customer, the queued message or why none was queued (e.g. no e-mail address).</returns>
+    public async ValueTask<IReadOnlyList<MassEmailResult>> SendMassEmailAsync(OperatorId actor, CompanyId company, MassEmailRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.Subject);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.Text);
+        if (request.CustomerCodes.Count == 0)
+        {
+            throw new ArgumentException("No customer selected.", nameof(request));
+        }
+
+        var context = _companies.Get(company);
+        var scope = await ScopeAsync(company, actor, cancellationToken).ConfigureAwait(false);
+        foreach (var code in request.CustomerCodes)
+        {
+            scope.DemandCustomer(code);
+        }
+
+        foreach (var file in request.AttachmentFiles.Where(f => !File.Exists(f)))
+        {
+            throw new FileNotFoundException($"Attachment '{file}' does not exist.", file);
+        }
+
+        var (today, now) = Now(context);
+        var fingerprint = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(request.Subject + "\n" + request.Text + "\n" + string.Join("\n", request.AttachmentFiles))))[..16];
+        var results = new List<MassEmailResult>();
+        var changes = new RecoveryChangeSet(company);
+        var customers = await _store.ReadCustomersAsync(company, request.CustomerCodes.ToList(), cancellationToken)
+            .ToDictionaryAsync(c => c.Code, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
+        foreach (var code in request.CustomerCodes.Distinct(StringComparer.Ordinal))
+        {
+            if (!customers.TryGetValue(code, out var customer))
+            {
+                results.Add(new MassEmailResult(code, null, $"customer {code} is not in the store"));
+                continue;
+            }
+
+            if (Recipients.For(customer, DeliveryChannel.Email) is not { } recipient)
+            {
+                results.Add(new MassEmailResult(code, null, $"customer {code} has no e-mail address"));
+                continue;
+            }
+
+            var lines = request.IncludeOpenInstallments
+                ? await _store.ReadCasesAsync(company, new CaseFilter { CustomerCodes = [code], OpenOnly = true }, cancellationToken)
+                    .Where(c => c.IsOpen && !c.Installment.IsSettled)
+                    .Select(c => MessageFactory.Line(c, today))
+                    .ToListAsync(cancellationToken).ConfigureAwait(false)
+                : [];
+            var id = MessageFactory.Id(company, code, "mass", Iso.Format(today), fingerprint);
+            changes.Outbox.Add(new OutboxMessage
+            {
+                Id = id,
+                Company = company,
+                CustomerCode = code,
+                Channel = DeliveryChannel.Email,
+                TemplateId = request.TemplateId,
+                ProcedureId = "mass-email",
+                StepId = fingerprint,
+                StepName = request.Subject,
+                BusinessDate = today,
+                CreatedAt = now,
+                Recipient = recipient,
+                Lines = lines,
+                Why = $"mass e-mail '{request.Subject}' sent by {actor} on {Iso.Format(today)}",
+                OperatorSubject = request.Subject,
+                OperatorText = request.Text,
+                AttachmentFiles = request.AttachmentFiles,
+            });
+            changes.Activities.Add(new Activity
+            {
+                Id = id + "/activity",
+                Company = company,
+                CustomerCode = code,
+                Installments = lines.Select(l => l.Key).ToList(),
+                Kind = ActivityKind.MessageSent,
+                At = now,
+                By = actor,
+                Outcome = $"mass e-mail '{request.Subject}' to {recipient}",
+                Notes = request.Text,
+            });
+            results.Add(new MassEmailResult(code, id, null));
+        }
+
+        // Queue only what is new: a repeated request finds its messages already there.
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var message in changes.Outbox)
+        {
+            if (await _store.GetOutboxMessageAsync(company, message.Id, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                existing.Add(message.Id);
+            }
+        }
+
+        changes.Outbox.RemoveAll(m => existing.Contains(m.Id));
+        changes.Activities.RemoveAll(a => existing.Contains(a.Id[..^"/activity".Length]));
+        if (!changes.IsEmpty)
+        {
+            await _store.CommitAsync(changes, cancellationToken).ConfigureAwait(false);
+        }
+
+        return results;
+    }
+
+    /// <summary>
     /// Completes a task. A task that carries a procedure step completes the step for its cases: a confirmed
     /// communication is queued, a call or visit is recorded as done, a confirmed parking or hand-over moves the cases.
     /// </summary>

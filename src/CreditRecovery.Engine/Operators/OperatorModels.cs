@@ -79,3 +79,31 @@ public sealed record ActivityRequest
     /// <summary>The follow-up's title.</summary>
     public string? FollowUpTitle { get; init; }
 }
+
+/// <summary>A mass e-mail (H5): one text with attachments to a selection of customers.</summary>
+public sealed record MassEmailRequest
+{
+    /// <summary>The customers.</summary>
+    public required IReadOnlyList<string> CustomerCodes { get; init; }
+
+    /// <summary>The subject.</summary>
+    public required string Subject { get; init; }
+
+    /// <summary>The text, shown by the template as <c>operator_text</c>.</summary>
+    public required string Text { get; init; }
+
+    /// <summary>Files to attach (paths the dispatcher can read).</summary>
+    public IReadOnlyList<string> AttachmentFiles { get; init; } = [];
+
+    /// <summary>Whether the message lists the customer's open installments. Default <see langword="true"/>.</summary>
+    public bool IncludeOpenInstallments { get; init; } = true;
+
+    /// <summary>The template. Default <c>mass-email</c>.</summary>
+    public string TemplateId { get; init; } = "mass-email";
+}
+
+/// <summary>What a mass e-mail did for one customer.</summary>
+/// <param name="CustomerCode">The customer.</param>
+/// <param name="MessageId">The queued outbox message, or <see langword="null"/>.</param>
+/// <param name="NotQueuedBecause">Why none was queued.</param>
+public sealed record MassEmailResult(string CustomerCode, string? MessageId, string? NotQueuedBecause);
