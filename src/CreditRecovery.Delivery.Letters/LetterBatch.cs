@@ -31,16 +31,9 @@ public sealed class LetterBatch
     /// <param name="logger">The logger.</param>
     public LetterBatch(PrintedLetterOptions options, ILogger<LetterBatch>? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var errors = options.Validate();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException(string.Join(" ", errors), nameof(options));
-        }
-
+        _document = LetterDocument.Create(options);
         _options = options;
-        _fonts = options.LoadFonts();
-        _document = new LetterDocument(options, _fonts);
+        _fonts = _document.Fonts;
         _logger = logger ?? NullLogger<LetterBatch>.Instance;
     }
 

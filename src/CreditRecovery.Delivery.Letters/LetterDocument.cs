@@ -22,13 +22,29 @@ internal sealed class LetterDocument
     private readonly LocalDatePattern _shortDate;
     private readonly LocalDatePattern _longDate;
 
-    public LetterDocument(PrintedLetterOptions options, PdfFonts fonts)
+    private LetterDocument(PrintedLetterOptions options, PdfFonts fonts)
     {
         _options = options;
         _fonts = fonts;
         _culture = CultureInfo.GetCultureInfo(options.Culture);
         _shortDate = LocalDatePattern.Create("dd/MM/yyyy", _culture);
         _longDate = LocalDatePattern.Create("d MMMM yyyy", _culture);
+    }
+
+    public PdfFonts Fonts => _fonts;
+
+    /// <summary>Validates the options and loads their fonts.</summary>
+    /// <exception cref="ArgumentException">The options are not usable (the message lists every problem).</exception>
+    public static LetterDocument Create(PrintedLetterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(options));
+        }
+
+        return new LetterDocument(options, options.LoadFonts());
     }
 
     /// <summary>Where the letter of an outbox message is written: <c>&lt;folder&gt;/&lt;date&gt;/&lt;customer&gt;-&lt;hash&gt;.pdf</c>.</summary>

@@ -28,18 +28,11 @@ public sealed class PrintedLetterChannel : IMessageChannel
     /// <summary>Creates the channel.</summary>
     /// <param name="options">The options (validated: see <see cref="PrintedLetterOptions"/>).</param>
     /// <param name="logger">The logger.</param>
-    /// <exception cref="PdfFontException">No usable font.</exception>
+    /// <exception cref="ArgumentException">The options are not usable, e.g. no font was found (the message says why).</exception>
     public PrintedLetterChannel(PrintedLetterOptions options, ILogger<PrintedLetterChannel>? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var errors = options.Validate();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException(string.Join(" ", errors), nameof(options));
-        }
-
+        _document = LetterDocument.Create(options);
         _options = options;
-        _document = new LetterDocument(options, options.LoadFonts());
         _logger = logger ?? NullLogger<PrintedLetterChannel>.Instance;
     }
 
