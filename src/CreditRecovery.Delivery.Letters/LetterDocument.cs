@@ -120,9 +120,54 @@ internal sealed class LetterDocument
             pdf.Table(InstallmentTable(message));
         }
 
-        pdf.Metadata[InfoKey] = LetterInfo.From(message, address.FirstOrDefault() ?? message.Recipient, this).Encode();
-        return pdf.Build();
+        var info = LetterInfo.From(message, address.FirstOrDefault() ?? message.Recipient, this).Encode();
+        pdf.Metadata[InfoKey] = info;
+        var letter = pdf.Build();
+        return AppendPdfAttachments(letter, outgoing, pdf.Title, senderName, info);
     }
+
+    /// <summary>
+    /// PDF attachments (invoice copies from the document archive) are printed after the letter, in their order; other
+    /// attachments cannot be printed and are left out. An attachment that is not a readable PDF makes the letter fail.
+    /// </summary>
+    private static byte[] AppendPdfAttachments(byte[] letter, OutgoingMessage outgoing, string? title, string author, string info)
+    {
+        var pdfs = outgoing.Attachments.Where(IsPdf).ToList();
+        if (pdfs.Count == 0)
+        {
+            return letter;
+        }
+
+        var parts = new List<byte[]> { letter };
+        foreach (var attachment in pdfs)
+        {
+            var bytes = attachment.Content.ToArray();
+            try
+            {
+                using var check = UglyToad.PdfPig.PdfDocument.Open(bytes);
+                _ = check.NumberOfPages;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw new FormatException($"Attachment '{attachment.FileName}' is not a readable PDF: {e.Message}", e);
+            }
+
+            parts.Add(bytes);
+        }
+
+        var information = new UglyToad.PdfPig.Writer.PdfDocumentBuilder.DocumentInformationBuilder
+        {
+            Title = title,
+            Author = author,
+            Producer = "CreditRecovery SDK (PdfPig)",
+        };
+        information.CustomMetadata[InfoKey] = info;
+        return UglyToad.PdfPig.Writer.PdfMerger.Merge(parts, null, UglyToad.PdfPig.Writer.PdfAStandard.None, information);
+    }
+
+    private static bool IsPdf(MessageAttachment attachment) =>
+        attachment.ContentType.StartsWith("application/pdf", StringComparison.OrdinalIgnoreCase)
+        || attachment.FileName.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase);
 
     private PdfTable InstallmentTable(OutboxMessage message)
     {

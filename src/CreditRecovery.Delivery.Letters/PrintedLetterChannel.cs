@@ -16,8 +16,9 @@ namespace CreditRecovery.Delivery.Letters;
 /// Idempotent on <see cref="OutboxMessage.Id"/>: a letter whose file exists is not written again, so a dispatcher that
 /// retries after a crash never prints a letter twice. The file appears atomically (written to a temporary file in the same
 /// folder, then moved into place), so the batch never picks up half a letter. The provider message id is the file's path.
-/// A message that cannot be laid out (no postal address, amounts in mixed currencies...) fails permanently with the
-/// outbox id and the field; a file-system error fails transiently.
+/// PDF attachments (invoice copies) are printed after the letter; other attachments cannot be printed and are left out.
+/// A message that cannot be laid out (no postal address, an attachment that is not a readable PDF) fails permanently
+/// with the outbox id and the field; a file-system error fails transiently.
 /// </remarks>
 public sealed class PrintedLetterChannel : IMessageChannel
 {

@@ -155,6 +155,54 @@ public sealed class PrintedLetterChannelTests : IDisposable
     }
 
     [FontFact]
+    public async Task Pdf_attachments_are_printed_after_the_letter_and_the_batch_still_knows_the_customer()
+    {
+        var options = Letters.Options(_folder.Path);
+        var channel = new PrintedLetterChannel(options);
+        byte[] invoice;
+        using (var doc = new CreditRecovery.Documents.Pdf.PdfComposer(TestFonts.Fonts))
+        {
+            doc.Heading("Copia fattura FT-2026/118");
+            invoice = doc.Build();
+        }
+
+        var message = Letters.Message() with
+        {
+            Attachments =
+            [
+                new MessageAttachment("FT-2026-118.pdf", "application/pdf", invoice),
+                new MessageAttachment("note.txt", "text/plain", "non stampabile"u8.ToArray()),
+            ],
+        };
+
+        var result = await channel.SendAsync(message);
+        var batch = await new LetterBatch(options).CreateAsync(Letters.Date);
+
+        Assert.True(result.Accepted, result.Error);
+        var pages = Letters.PageTexts(await File.ReadAllBytesAsync(result.ProviderMessageId!));
+        Assert.Equal(2, pages.Count);
+        Assert.Contains("Oggetto:", pages[0]);
+        Assert.StartsWith("Copia fattura FT-2026/118", pages[1], StringComparison.Ordinal);
+        Assert.DoesNotContain(pages, p => p.Contains("non stampabile", StringComparison.Ordinal));
+        var entry = Assert.Single(batch.Letters);
+        Assert.Equal(("C001", "Ferramenta Bianchi & Figli S.r.l.", 2), (entry.CustomerCode, entry.Addressee, entry.Pages));
+    }
+
+    [FontFact]
+    public async Task An_attachment_that_is_not_a_readable_pdf_fails_the_letter_permanently_naming_it()
+    {
+        var channel = new PrintedLetterChannel(Letters.Options(_folder.Path));
+        var message = Letters.Message() with { Attachments = [new MessageAttachment("FT-1.pdf", "application/pdf", "garbage"u8.ToArray())] };
+
+        var result = await channel.SendAsync(message);
+
+        Assert.True(result.Permanent);
+        Assert.Contains("FT-1.pdf", result.Error, StringComparison.Ordinal);
+        Assert.Contains(message.Message.Id, result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(channel.PathFor(message.Message)));
+    }
+
+    [FontFact]
     public async Task AddPrintedLetters_registers_the_channel_and_the_batch()
     {
         var services = new ServiceCollection();
