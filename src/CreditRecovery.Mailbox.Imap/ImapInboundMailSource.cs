@@ -87,6 +87,10 @@ public sealed partial class ImapInboundMailSource : IInboundMailSource, IAsyncDi
         try
         {
             var folder = await OpenAsync(cancellationToken).ConfigureAwait(false);
+
+            // A session kept open does not see what other sessions changed (e.g. another instance acknowledging) until it
+            // syncs: NOOP makes the server report those changes before the search.
+            await _client!.NoOpAsync(cancellationToken).ConfigureAwait(false);
             var query = _mode switch
             {
                 AcknowledgeMode.Keyword => SearchQuery.NotKeyword(_options.AcknowledgeKeyword),

@@ -230,7 +230,8 @@ internal static class MailClassifier
     {
         if (message.TextBody is { } text)
         {
-            return text;
+            // Serializing adds a final line break (and mail clients trailing blanks): they are not part of what was written.
+            return text.TrimEnd();
         }
 
         return message.HtmlBody is { } html ? HtmlText.ToPlainText(html) : null;
