@@ -21,7 +21,8 @@ namespace CreditRecovery.Testing;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Dovecot 2.3's configuration syntax. As the current user, every Dovecot service and the mail files run as that user.
+/// Dovecot 2.3's configuration syntax. As the current user, every Dovecot service and the mail files run as that user,
+/// without chroot (which needs root).
 /// As root (CI), Dovecot refuses root for its login and mail processes: they run as the <c>dovenull</c> and <c>dovecot</c>
 /// users the Debian package creates, and the temporary folder is made reachable for them.
 /// </para>
@@ -65,7 +66,7 @@ public sealed class ImapTestServer : IDisposable
     public static string? UnavailableReason => LazyInstallation.Value.Problem;
 
     /// <summary>Whether this run is CI (<c>CI=true</c>), where Dovecot is required and never skipped.</summary>
-    public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+    public static bool IsCi => LocalServers.IsCi;
 
     /// <summary>The host to connect to.</summary>
     public string Host => "127.0.0.1";
@@ -97,7 +98,7 @@ public sealed class ImapTestServer : IDisposable
             // As root, Dovecot's own users must reach the folder: the temporary folder may be private to root, /tmp is not.
             var root = Path.Combine(installation.AsRoot ? "/tmp" : Path.GetTempPath(), "cr-imap-" + Guid.NewGuid().ToString("N")[..12]);
             Directory.CreateDirectory(root);
-            var server = new ImapTestServer(root, FreePort(), ssl ? FreePort() : null);
+            var server = new ImapTestServer(root, LocalServers.FreePort(), ssl ? LocalServers.FreePort() : null);
             try
             {
                 server.Initialize(installation);
@@ -219,16 +220,7 @@ public sealed class ImapTestServer : IDisposable
         }
 
         Certificate?.Dispose();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        LocalServers.TryDeleteFolder(_root);
     }
 
     private static async Task<IMailFolder> GetOrCreateFolderAsync(ImapClient client, string folder, CancellationToken cancellationToken)
@@ -271,7 +263,8 @@ public sealed class ImapTestServer : IDisposable
         }
         else
         {
-            var (uid, gid) = CurrentIds();
+            var uid = LocalServers.EffectiveId("Uid:") ?? throw new InvalidOperationException("The user id is unknown (no /proc/self/status).");
+            var gid = LocalServers.EffectiveId("Gid:") ?? uid;
             var name = Environment.UserName;
             var group = GroupName(gid) ?? name;
             (loginUser, internalUser, internalGroup, mailUid, mailGid) = (name, name, group, uid.ToString(CultureInfo.InvariantCulture), gid.ToString(CultureInfo.InvariantCulture));
@@ -319,6 +312,9 @@ public sealed class ImapTestServer : IDisposable
                 port = {{Port}}
               }
             {{sslListener}}
+            }
+            service anvil {
+              chroot =
             }
             service auth-worker {
               user = $default_internal_user
@@ -447,17 +443,10 @@ public sealed class ImapTestServer : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private static Installation FindInstallation()
     {
         var binary = new[] { Environment.GetEnvironmentVariable("CREDITRECOVERY_DOVECOT") }
-            .Concat((Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, "dovecot")))
+            .Append(LocalServers.FindOnPath("dovecot"))
             .Append("/usr/sbin/dovecot")
             .FirstOrDefault(p => !string.IsNullOrEmpty(p) && File.Exists(p));
         if (binary is null)
@@ -471,29 +460,13 @@ public sealed class ImapTestServer : IDisposable
             return new Installation(null, false, "dovecot is installed but its IMAP server is not (package 'dovecot-imapd').");
         }
 
-        var asRoot = CurrentIds().Uid == 0;
+        var asRoot = LocalServers.IsRoot();
         if (asRoot && !(File.Exists("/etc/passwd") && File.ReadLines("/etc/passwd").Any(l => l.StartsWith("dovecot:", StringComparison.Ordinal)) && File.ReadLines("/etc/passwd").Any(l => l.StartsWith("dovenull:", StringComparison.Ordinal))))
         {
             return new Installation(null, true, "the tests run as root, which Dovecot refuses for its login and mail processes, and the users 'dovecot' and 'dovenull' (made by the Debian package) are missing.");
         }
 
         return new Installation(binary, asRoot, null);
-    }
-
-    /// <summary>The effective user and group ids from /proc/self/status, without P/Invoke.</summary>
-    private static (long Uid, long Gid) CurrentIds()
-    {
-        static long Field(string prefix)
-        {
-            var line = File.Exists("/proc/self/status")
-                ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))
-                : null;
-            var fields = line?.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            return fields is { Length: >= 3 } && long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : -1;
-        }
-
-        var uid = Field("Uid:");
-        return (uid == -1 && string.Equals(Environment.UserName, "root", StringComparison.Ordinal) ? 0 : uid, Field("Gid:"));
     }
 
     private static string? GroupName(long gid) =>
