@@ -300,7 +300,12 @@ public sealed partial class ImapInboundMailSource : IInboundMailSource, IAsyncDi
 
             return mail;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            EvidenceStore.Discard(file);
+            throw;
+        }
+        catch (Exception ex)
         {
             // Whatever went wrong with this one mail, the others are read; this one stays unacknowledged for the next read.
             EvidenceStore.Discard(file);
@@ -321,9 +326,16 @@ public sealed partial class ImapInboundMailSource : IInboundMailSource, IAsyncDi
             return validity == folder.UidValidity ? [uid] : [];
         }
 
-        // Read by another instance (or before a restart): find it by its Message-ID.
-        var found = await folder.SearchAsync(SearchQuery.HeaderContains("Message-ID", id), cancellationToken).ConfigureAwait(false);
-        return found;
+        // Read by another instance (or before a restart): find it by its Message-ID. HEADER search matches substrings,
+        // so the candidates' Message-IDs are compared exactly.
+        var candidates = await folder.SearchAsync(SearchQuery.HeaderContains("Message-ID", id), cancellationToken).ConfigureAwait(false);
+        if (candidates.Count == 0)
+        {
+            return candidates;
+        }
+
+        var summaries = await folder.FetchAsync(candidates, new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope), cancellationToken).ConfigureAwait(false);
+        return summaries.Where(s => string.Equals(MessageIds.Normalize(s.Envelope?.MessageId), id, StringComparison.Ordinal)).Select(s => s.UniqueId).ToList();
     }
 
     private bool TryParseOwnId(string id, out uint validity, out UniqueId uid)

@@ -186,4 +186,26 @@ public sealed class ReplyAndMailboxTests(ImapFixture fixture) : MailboxTestBase(
         Assert.Contains(ImapTestServer.User, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-password-123", error.ToString(), StringComparison.Ordinal);
     }
+
+    [ImapFact]
+    public async Task A_mail_that_cannot_be_kept_is_left_unacknowledged_and_the_rest_is_read()
+    {
+        await AppendAsync(PecReceiptBuilder.Acceptance(SentId("march")).CertifiedAt(new LocalDateTime(2026, 3, 10, 9, 0).WithOffset(Offset.FromHours(1))).Build());
+        await AppendAsync(PecReceiptBuilder.Acceptance(SentId("april")).CertifiedAt(new LocalDateTime(2026, 4, 10, 9, 0).WithOffset(Offset.FromHours(2))).Build());
+
+        // A file where March's evidence folder should be: keeping that mail's evidence fails.
+        Directory.CreateDirectory(Path.Combine(EvidenceFolder, "2026"));
+        var blocker = Path.Combine(EvidenceFolder, "2026", "03");
+        await File.WriteAllTextAsync(blocker, "not a folder");
+
+        await using var source = Source();
+        var first = Assert.Single(await ReadAllAsync(source));
+        Assert.Equal([SentId("april")], first.References);
+        await source.AcknowledgeAsync(first);
+
+        File.Delete(blocker);
+        var retried = Assert.Single(await ReadAllAsync(source));
+        Assert.Equal([SentId("march")], retried.References);
+        Assert.True(File.Exists(retried.Evidence!.Path));
+    }
 }

@@ -289,7 +289,8 @@ public sealed class ImapTestServer : IDisposable
             listen = 127.0.0.1
             {{ssl}}
             disable_plaintext_auth = no
-            auth_mechanisms = plain login
+            auth_mechanisms = plain
+            auth_failure_delay = 0
             default_login_user = {{loginUser}}
             default_internal_user = {{internalUser}}
             default_internal_group = {{internalGroup}}
@@ -363,8 +364,8 @@ public sealed class ImapTestServer : IDisposable
 
     private void WriteCertificate(out string certPath, out string keyPath)
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
         names.AddDnsName("localhost");
         names.AddIpAddress(IPAddress.Loopback);
