@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using CreditRecovery.Ports;
 using CreditRecovery.Testing;
 using MailKit;
+using Microsoft.Extensions.Logging;
 using MimeKit;
 using NodaTime;
 
@@ -178,9 +179,20 @@ public sealed class ReplyAndMailboxTests(ImapFixture fixture) : MailboxTestBase(
     [ImapFact]
     public async Task A_wrong_password_is_a_clear_error_that_does_not_show_it()
     {
-        await using var source = Source(o => o.Password = "wrong-password-123");
+        var logged = new LogCollector();
+        using var logging = LoggerFactory.Create(b => b.AddProvider(logged).SetMinimumLevel(LogLevel.Trace));
+        await AppendAsync(CustomerReply(SentId("p"), "Ok"));
+        await using (var right = new ImapInboundMailSource(Options(), Clock, logging.CreateLogger<ImapInboundMailSource>()))
+        {
+            Assert.Single(await ReadAllAsync(right));
+        }
+
+        await using var source = new ImapInboundMailSource(Options(o => o.Password = "wrong-password-123"), Clock, logging.CreateLogger<ImapInboundMailSource>());
 
         var error = await Assert.ThrowsAsync<InboundMailboxException>(() => ReadAllAsync(source));
+
+        Assert.NotEmpty(logged.Lines);
+        Assert.DoesNotContain(logged.Lines, l => l.Contains(ImapTestServer.UserPassword, StringComparison.Ordinal) || l.Contains("wrong-password-123", StringComparison.Ordinal));
 
         Assert.Contains("refused the user name or password", error.Message, StringComparison.Ordinal);
         Assert.Contains(ImapTestServer.User, error.Message, StringComparison.Ordinal);
@@ -207,5 +219,29 @@ public sealed class ReplyAndMailboxTests(ImapFixture fixture) : MailboxTestBase(
         var retried = Assert.Single(await ReadAllAsync(source));
         Assert.Equal([SentId("march")], retried.References);
         Assert.True(File.Exists(retried.Evidence!.Path));
+    }
+
+    private sealed class LogCollector : ILoggerProvider, ILogger
+    {
+        public List<string> Lines { get; } = [];
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Lines)
+            {
+                Lines.Add(formatter(state, exception) + " " + exception);
+            }
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }
