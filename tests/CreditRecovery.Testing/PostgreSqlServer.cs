@@ -56,7 +56,7 @@ public sealed class PostgreSqlServer : IDisposable
     public static string? UnavailableReason => LazyInstallation.Value.Problem;
 
     /// <summary>Whether this run is CI (<c>CI=true</c>), where PostgreSQL is required and never skipped.</summary>
-    public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+    public static bool IsCi => LocalServers.IsCi;
 
     /// <summary>The folder holding initdb, pg_ctl, createdb.</summary>
     public string Binaries { get; }
@@ -88,7 +88,7 @@ public sealed class PostgreSqlServer : IDisposable
             // As root, the server user must reach the folder: the temporary folder may be private to root, /tmp is not.
             var root = Path.Combine(installation.RunAs is null ? Path.GetTempPath() : "/tmp", "cr-pg-" + Guid.NewGuid().ToString("N")[..12]);
             Directory.CreateDirectory(root);
-            var server = new PostgreSqlServer(installation, root, FreePort());
+            var server = new PostgreSqlServer(installation, root, LocalServers.FreePort());
             try
             {
                 server.Initialize();
@@ -170,16 +170,7 @@ public sealed class PostgreSqlServer : IDisposable
             // Already stopped, or never started: deleting the folder is all that is left to do.
         }
 
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        LocalServers.TryDeleteFolder(_root);
     }
 
     private void Initialize()
@@ -281,13 +272,6 @@ public sealed class PostgreSqlServer : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private static Installation FindInstallation()
     {
         var bin = FindBinaries();
@@ -296,7 +280,7 @@ public sealed class PostgreSqlServer : IDisposable
             return new Installation(null, null, "initdb and pg_ctl were found neither in $CREDITRECOVERY_PG_BIN, on the PATH, nor in /usr/lib/postgresql/*/bin.");
         }
 
-        if (!IsRoot())
+        if (!LocalServers.IsRoot())
         {
             return new Installation(bin, null, null);
         }
@@ -306,7 +290,7 @@ public sealed class PostgreSqlServer : IDisposable
             return new Installation(bin, null, "the tests run as root, which initdb refuses, and there is no 'postgres' user to run the server as.");
         }
 
-        return FindOnPath("runuser") is null
+        return LocalServers.FindOnPath("runuser") is null
             ? new Installation(bin, null, "the tests run as root, which initdb refuses, and runuser is missing.")
             : new Installation(bin, Superuser, null);
     }
@@ -322,7 +306,7 @@ public sealed class PostgreSqlServer : IDisposable
             return configured;
         }
 
-        if (FindOnPath("pg_ctl") is { } onPath)
+        if (LocalServers.FindOnPath("pg_ctl") is { } onPath)
         {
             // Debian links pg_ctl from /usr/lib/postgresql/N/bin: take the folder it really lives in.
             var real = new FileInfo(onPath).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? onPath;
@@ -347,32 +331,6 @@ public sealed class PostgreSqlServer : IDisposable
         }
 
         return null;
-    }
-
-    private static string? FindOnPath(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(folder => Path.Combine(folder, program))
-            .FirstOrDefault(File.Exists);
-
-    private static bool IsRoot() =>
-        string.Equals(Environment.UserName, "root", StringComparison.Ordinal) || EffectiveUserId() == 0;
-
-    /// <summary>The effective user id from /proc/self/status (its "Uid:" line: real, effective, ...), without P/Invoke.</summary>
-    private static long? EffectiveUserId()
-    {
-        try
-        {
-            var line = File.Exists("/proc/self/status")
-                ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal))
-                : null;
-            var fields = line?.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            return fields is { Length: >= 3 } && long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var uid) ? uid : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
     }
 
     private sealed record Installation(string? Bin, string? RunAs, string? Problem);
