@@ -142,14 +142,17 @@ public sealed class MexalDemoBook
         }
     }
 
-    /// <summary>The latest <c>data_ult_mod</c> stamped (the server's <c>data_ric_elab</c>).</summary>
+    /// <summary>
+    /// The server's <c>data_ric_elab</c>: one second after the latest <c>data_ult_mod</c> stamped, as a clock reading "now"
+    /// would be; the next change is stamped at it or later.
+    /// </summary>
     public string LastStamp
     {
         get
         {
             lock (_gate)
             {
-                return Stamp.Format(_stamp);
+                return Stamp.Format(_stamp.PlusSeconds(1));
             }
         }
     }
@@ -194,6 +197,13 @@ public sealed class MexalDemoBook
             return action(_customers, _scadenzario, _payments);
         }
     }
+
+    /// <summary>
+    /// The records of <c>clienti</c>, <c>scadenzario</c> or <c>dati-generali/pagamenti</c> as the server holds them now, in
+    /// the WebAPI's format (deep copies: changing them changes nothing).
+    /// </summary>
+    /// <param name="resource">The resource path.</param>
+    public IReadOnlyList<JsonObject> Records(string resource) => Snapshot(resource);
 
     /// <summary>Snapshots of the records of a resource (deep clones, safe to serve).</summary>
     internal List<JsonObject> Snapshot(string resource)
@@ -382,7 +392,7 @@ public sealed class MexalDemoBook
 
         var code = string.Create(CultureInfo.InvariantCulture, $"501.{(duplicate ? 99999 : i):D5}");
         var vat = DemoNames.VatNumber(random, city.Office);
-        var slug = DemoNames.Slug(name.Replace(form ?? string.Empty, string.Empty, StringComparison.Ordinal));
+        var slug = DemoNames.Slug(form is null ? name : name.Replace(form, string.Empty, StringComparison.Ordinal));
         var profile = random.NextDouble() switch { < 0.45 => DemoPayerProfile.Punctual, < 0.75 => DemoPayerProfile.Late, < 0.85 => DemoPayerProfile.Partial, _ => DemoPayerProfile.Bad };
         var terms = random.NextDouble() switch { < 0.22 => 3, < 0.40 => 4, < 0.55 => 2, < 0.65 => 5, < 0.75 => 7, < 0.88 => 1, _ => 6 };
         var category = random.NextDouble() switch { < 0.38 => 1, < 0.68 => 2, < 0.90 => 3, < 0.95 => 4, _ => 5 };

@@ -256,6 +256,13 @@ internal sealed partial class MexalWebApiClient
                 retryAfter = response.Headers.RetryAfter?.Delta;
                 content = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
             }
+            catch (HttpRequestException ex) when (ex.InnerException is System.Security.Authentication.AuthenticationException)
+            {
+                throw new MexalWebApiException(
+                    $"Mexal WebAPI: {what}: the server's TLS certificate is not trusted ({ex.InnerException.Message}). An on-premises Mexal often has a " +
+                    "self-signed certificate: trust it on this machine, or set MexalLedgerOptions.AcceptUntrustedCertificate and pin CertificateThumbprint.",
+                    innerException: ex);
+            }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException or IOException)
             {
                 var reason = ex is OperationCanceledException ? $"no answer within {_options.RequestTimeout}" : ex.Message;
