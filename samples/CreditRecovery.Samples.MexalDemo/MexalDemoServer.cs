@@ -39,11 +39,14 @@ public sealed partial class MexalDemoServer : IAsyncDisposable
     private int _requests;
     private int _failedLogins;
 
+    private readonly SimulatedClock _clock;
+
     private MexalDemoServer(WebApplication app, MexalDemoOptions options, MexalDemoBook book)
     {
         _app = app;
         _options = options;
         Book = book;
+        _clock = new SimulatedClock(book);
     }
 
     /// <summary>The WebAPI root to give the adapter, e.g. <c>http://127.0.0.1:41234/webapi/</c>.</summary>
@@ -75,6 +78,14 @@ public sealed partial class MexalDemoServer : IAsyncDisposable
 
     /// <summary>The simulated date.</summary>
     public LocalDate CurrentDate => Book.CurrentDate;
+
+    /// <summary>
+    /// A clock on the simulated date: 09:00 in Europe/Rome on <see cref="CurrentDate"/>, plus the real time elapsed since
+    /// (capped at eight hours), so instants keep increasing within a simulated day. Register it as the host's
+    /// <see cref="IClock"/> when simulating, so that the engine and the adapter (whose bank-exposure rule depends on
+    /// today) live on the demo's date.
+    /// </summary>
+    public IClock Clock => _clock;
 
     /// <summary>The most calls the server saw in progress at once since the last <see cref="ResetCounters"/> (including those it refused with 503).</summary>
     public int MaxConcurrentRequests => Volatile.Read(ref _maxInFlight);
@@ -116,7 +127,12 @@ public sealed partial class MexalDemoServer : IAsyncDisposable
 
     /// <summary>Applies the demo's scripted events up to <paramref name="date"/> and returns them (see <see cref="MexalDemoBook.AdvanceTo"/>).</summary>
     /// <param name="date">The new simulated date.</param>
-    public IReadOnlyList<MexalDemoEvent> AdvanceTo(LocalDate date) => Book.AdvanceTo(date);
+    public IReadOnlyList<MexalDemoEvent> AdvanceTo(LocalDate date)
+    {
+        var events = Book.AdvanceTo(date);
+        _clock.Restart();
+        return events;
+    }
 
     /// <summary>Resets the call counters and log.</summary>
     public void ResetCounters()
@@ -542,6 +558,18 @@ public sealed partial class MexalDemoServer : IAsyncDisposable
 
     [GeneratedRegex(@"^Azienda=(?<azienda>\S+)( SottoAzienda=\S+)? Anno=(?<anno>\d{4})( Magazzino=\d+)?$")]
     private static partial Regex CoordinatesPattern();
+
+    private sealed class SimulatedClock(MexalDemoBook book) : IClock
+    {
+        private static readonly DateTimeZone Rome = DateTimeZoneProviders.Tzdb["Europe/Rome"];
+        private readonly System.Diagnostics.Stopwatch _elapsed = System.Diagnostics.Stopwatch.StartNew();
+
+        public void Restart() => _elapsed.Restart();
+
+        public Instant GetCurrentInstant() =>
+            book.CurrentDate.At(new LocalTime(9, 0)).InZoneLeniently(Rome).ToInstant()
+                .Plus(Duration.FromTimeSpan(_elapsed.Elapsed < TimeSpan.FromHours(8) ? _elapsed.Elapsed : TimeSpan.FromHours(8)));
+    }
 
     private sealed record PageToken(string Resource, List<JsonObject> Records, int Offset, int Number, string Stamp, DateTimeOffset Expires);
 

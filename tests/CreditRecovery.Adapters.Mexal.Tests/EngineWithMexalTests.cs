@@ -8,11 +8,12 @@ using CreditRecovery.Samples.MexalDemo;
 using CreditRecovery.Testing;
 using NodaTime;
 using NodaTime.Testing;
+using Xunit.Abstractions;
 
 namespace CreditRecovery.Adapters.Mexal.Tests;
 
 /// <summary>The engine fed by the Mexal adapter over the demo WebAPI.</summary>
-public sealed class EngineWithMexalTests
+public sealed class EngineWithMexalTests(ITestOutputHelper output)
 {
     private static readonly RecoveryProcedure Standard = new()
     {
@@ -36,13 +37,14 @@ public sealed class EngineWithMexalTests
     [Fact]
     public async Task The_engine_opens_cases_for_open_installments_and_none_for_paid_ones()
     {
-        await using var server = await MexalDemo.StartAsync();
+        await using var server = await MexalDemoServer.StartAsync(); // The sample's book: 240 customers.
         var clock = MexalDemo.ClockAt(server.CurrentDate);
-        using var services = MexalDemo.Services(server, clock);
+        using var services = MexalDemo.Services(server, clock, o => o.PageSize = 200);
         var store = new InMemoryRecoveryStore();
         var engine = Engine(server, store, services.Source(), clock);
 
-        var (ledger, _) = await engine.RunDayAsync(server.Company(), server.CurrentDate);
+        var (ledger, run) = await engine.RunDayAsync(server.Company(), server.CurrentDate);
+        output.WriteLine($"{server.CurrentDate}: {ledger.CustomersRead} customers, {ledger.InstallmentsRead} installments read, {ledger.CasesOpened} cases opened ({ledger.UnpaidReceipts} unpaid receipts), {server.Requests} calls");
 
         // What the demo's raw WebAPI records say, row by row, independently of the adapter.
         var rows = Rows(server.Book.Records("scadenzario"), server.CurrentDate);
@@ -80,13 +82,22 @@ public sealed class EngineWithMexalTests
 
         Assert.Contains(rows, r => r.Open && r.Unpaid);
         Assert.Contains(rows, r => r.Open && r.Partial);
+        var flagged = new List<Customer>();
+        await foreach (var customer in store.ReadCustomersAsync(server.Company(), cases.Values.Select(c => c.Installment.CustomerCode).Distinct().ToList()))
+        {
+            flagged.Add(customer);
+        }
+
+        output.WriteLine($"open {open.Count}: overdue {rows.Count(r => r.Open && r.Due < server.CurrentDate)}, not yet due {rows.Count(r => r.Open && r.Due >= server.CurrentDate)}, " +
+            $"unpaid RiBa {rows.Count(r => r.Open && r.Unpaid)}, partially paid {rows.Count(r => r.Open && r.Partial)}; paid {paid.Count}; customers with open cases {flagged.Count}: " +
+            $"blocked {flagged.Count(c => c.Flags.HasFlag(CustomerFlags.Blocked))}, do-not-dun {flagged.Count(c => c.Flags.HasFlag(CustomerFlags.DoNotDun))}, with PEC {flagged.Count(c => c.Pec is not null)}");
     }
 
     [Fact]
     public async Task Daily_incremental_syncs_after_AdvanceTo_match_a_full_resync()
     {
         await using var server = await MexalDemo.StartAsync();
-        var clock = MexalDemo.ClockAt(server.CurrentDate);
+        var clock = server.Clock; // The demo's simulated date drives the engine and the adapter.
         using var services = MexalDemo.Services(server, clock);
         var incremental = new InMemoryRecoveryStore();
         var engine = Engine(server, incremental, services.Source(), clock);
@@ -98,11 +109,12 @@ public sealed class EngineWithMexalTests
         {
             var date = server.CurrentDate.PlusDays(1);
             var events = server.AdvanceTo(date);
-            clock.Reset(date.At(new LocalTime(9, 0)).InZoneLeniently(MexalDemo.Rome).ToInstant());
+            Assert.Equal(date, clock.GetCurrentInstant().InZone(MexalDemo.Rome).Date);
             server.ResetCounters();
             var report = await engine.Ledger.SynchronizeAsync(server.Company(), LedgerReadMode.Changes, date);
             changed += events.Count;
             paidOrRemoved += report.CasesPaid + report.CasesRemoved;
+            output.WriteLine($"{date}: {events.Count} events; read {report.CustomersRead} customers, {report.InstallmentsRead} installments in {server.Requests} calls; opened {report.CasesOpened}, paid {report.CasesPaid}, partial {report.PartialPayments}, unpaid {report.UnpaidReceipts}, removed {report.CasesRemoved}");
             Assert.Empty(report.Rejected);
 
             // Only what changed is read: far fewer installments than the book holds.
@@ -130,7 +142,7 @@ public sealed class EngineWithMexalTests
         return list;
     }
 
-    private static CreditRecoveryEngine Engine(MexalDemoServer server, InMemoryRecoveryStore store, MexalLedgerSource source, FakeClock clock) =>
+    private static CreditRecoveryEngine Engine(MexalDemoServer server, InMemoryRecoveryStore store, MexalLedgerSource source, IClock clock) =>
         new CreditRecoveryEngineBuilder()
             .Configure(o =>
             {
