@@ -218,4 +218,28 @@ public sealed class ContractTests
         using var pinned = MexalDemo.Services(server, MexalDemo.ClockAt(server.CurrentDate), o => { o.AcceptUntrustedCertificate = true; o.CertificateThumbprint = server.CertificateThumbprint; });
         Assert.NotEmpty((await MexalDemo.ReadAllAsync(pinned.Source().ReadSnapshotAsync(server.Company()))).OfType<InstallmentRecord>());
     }
+
+    [Fact]
+    public async Task Hosts_without_dependency_injection_build_the_source_on_their_own_HttpClient()
+    {
+        await using var server = await MexalDemo.StartAsync(customers: 20);
+        var options = new MexalLedgerOptions
+        {
+            BaseAddress = server.BaseAddress,
+            User = server.User,
+            Password = server.Password,
+            Company = server.Company,
+            Year = server.Year,
+            MaxConcurrentCalls = 1,
+        };
+        using var http = new HttpClient(MexalLedgerServiceCollectionExtensions.CreateHandler(options));
+        using var source = new MexalLedgerSource(http, options, server.Clock);
+
+        var records = await MexalDemo.ReadAllAsync(source.ReadChangesAsync(server.Company(), null));
+
+        Assert.Equal(server.Book.Records("clienti").Count, records.OfType<CustomerRecord>().Count());
+        Assert.StartsWith("mexal:v1;mod=", Assert.IsType<LedgerCheckpoint>(records[^1]).Cursor, StringComparison.Ordinal);
+        Assert.Equal(1, server.MaxConcurrentRequests);
+        Assert.Throws<ArgumentException>(() => source.ReadSnapshotAsync(new CompanyId("OTHER")));
+    }
 }
