@@ -242,4 +242,18 @@ public sealed class ContractTests
         Assert.Equal(1, server.MaxConcurrentRequests);
         Assert.Throws<ArgumentException>(() => source.ReadSnapshotAsync(new CompanyId("OTHER")));
     }
+
+    [Fact]
+    public async Task A_storm_longer_than_the_retries_ends_in_a_clear_error_after_a_bounded_number_of_calls()
+    {
+        await using var server = await MexalDemo.StartAsync(customers: 20);
+        using var services = MexalDemo.Services(server, MexalDemo.ClockAt(server.CurrentDate), o => o.MaxRetries = 2);
+        server.Faults.ServiceUnavailableStorm(100);
+
+        var ex = await Assert.ThrowsAsync<MexalWebApiException>(() => MexalDemo.ReadAllAsync(services.Source().ReadSnapshotAsync(server.Company())));
+
+        Assert.Contains("still answered 503", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("after 3 attempts", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(3, server.Requests);
+    }
 }
