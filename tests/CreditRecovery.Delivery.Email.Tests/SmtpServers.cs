@@ -16,6 +16,7 @@ public sealed class SmtpServers : IDisposable
     public const string Password = "s3cret-Passw0rd!";
     public const string PecAddress = "acme@pec.acme.example";
     public const string PecPassword = "pec-Passw0rd!";
+    public const string RejectedPec = "cessata@pec.cliente.example";
 
     private readonly Lazy<SmtpTestServer> _plain = new(() => SmtpTestServer.Start(new SmtpTestServerOptions
     {
@@ -36,6 +37,7 @@ public sealed class SmtpServers : IDisposable
         Tls = SmtpTestTls.Implicit,
         UserName = PecAddress,
         Password = PecPassword,
+        RejectRecipients = [RejectedPec],
     }));
 
     private readonly Lazy<SmtpTestServer> _deferring = new(() => SmtpTestServer.Start(new SmtpTestServerOptions { DeferData = true }));
