@@ -12,7 +12,7 @@ namespace CreditRecovery.Delivery.Email;
 /// <c>+390212345678@fax.provider.example</c>. The rendered text is the body (no HTML); a PDF goes along only when the
 /// message's attachments contain one (this channel renders no PDF itself). An unusable number is a permanent failure.
 /// </summary>
-public sealed class FaxGatewayChannel : IMessageChannel, IAsyncDisposable
+public sealed class FaxGatewayChannel : IMessageChannel, IAsyncDisposable, IDisposable
 {
     private readonly FaxGatewayOptions _options;
     private readonly OutgoingMailBuilder _builder;
@@ -66,4 +66,7 @@ public sealed class FaxGatewayChannel : IMessageChannel, IAsyncDisposable
     /// <summary>Closes the open connection, if any.</summary>
     /// <returns>A task that completes when it is closed.</returns>
     public ValueTask DisposeAsync() => _transport.DisposeAsync();
+
+    /// <summary>Closes the open connection, if any, without waiting for the server's goodbye.</summary>
+    public void Dispose() => _transport.Dispose();
 }

@@ -13,7 +13,7 @@ namespace CreditRecovery.Delivery.Email;
 /// Message-ID is what the provider's acceptance and delivery receipts quote (<c>X-Riferimento-Message-ID</c>); reading
 /// the receipts is the inbound mail source's job.
 /// </summary>
-public sealed class PecChannel : IMessageChannel, IAsyncDisposable
+public sealed class PecChannel : IMessageChannel, IAsyncDisposable, IDisposable
 {
     private readonly PecMailOptions _options;
     private readonly OutgoingMailBuilder _builder;
@@ -48,4 +48,7 @@ public sealed class PecChannel : IMessageChannel, IAsyncDisposable
     /// <summary>Closes the open connection, if any.</summary>
     /// <returns>A task that completes when it is closed.</returns>
     public ValueTask DisposeAsync() => _transport.DisposeAsync();
+
+    /// <summary>Closes the open connection, if any, without waiting for the server's goodbye.</summary>
+    public void Dispose() => _transport.Dispose();
 }

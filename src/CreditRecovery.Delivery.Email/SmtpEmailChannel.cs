@@ -12,7 +12,7 @@ namespace CreditRecovery.Delivery.Email;
 /// <see cref="DeliveryResult"/> for how failures are classified (5xx on the customer's address: permanent; network,
 /// 4xx and configuration problems: transient; a rejected Cc: reported in the accepted result's Error).
 /// </summary>
-public sealed class SmtpEmailChannel : IMessageChannel, IAsyncDisposable
+public sealed class SmtpEmailChannel : IMessageChannel, IAsyncDisposable, IDisposable
 {
     private readonly SmtpEmailOptions _options;
     private readonly OutgoingMailBuilder _builder;
@@ -46,4 +46,7 @@ public sealed class SmtpEmailChannel : IMessageChannel, IAsyncDisposable
     /// <summary>Closes the open connection, if any.</summary>
     /// <returns>A task that completes when it is closed.</returns>
     public ValueTask DisposeAsync() => _transport.DisposeAsync();
+
+    /// <summary>Closes the open connection, if any, without waiting for the server's goodbye.</summary>
+    public void Dispose() => _transport.Dispose();
 }

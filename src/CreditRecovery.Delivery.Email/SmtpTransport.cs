@@ -24,7 +24,7 @@ namespace CreditRecovery.Delivery.Email;
 /// Authentication failures and a rejected sender are configuration problems: transient, with an error saying what to
 /// check, so that the queued messages go out once the configuration is fixed instead of failing every customer's case.
 /// </remarks>
-internal sealed class SmtpTransport : IAsyncDisposable
+internal sealed class SmtpTransport : IAsyncDisposable, IDisposable
 {
     private readonly SmtpServerOptions _options;
     private readonly ILogger _logger;
@@ -32,6 +32,7 @@ internal sealed class SmtpTransport : IAsyncDisposable
     private readonly string _server;
     private TrackingSmtpClient? _client;
     private long _lastUsed;
+    private int _disposed;
 
     public SmtpTransport(SmtpServerOptions options, ILogger logger)
     {
@@ -43,6 +44,7 @@ internal sealed class SmtpTransport : IAsyncDisposable
     /// <summary>Sends a message; never throws for a delivery problem, only for cancellation by the caller.</summary>
     public async ValueTask<DeliveryResult> SendAsync(OutgoingMail mail, string outboxId, CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -96,6 +98,11 @@ internal sealed class SmtpTransport : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -104,7 +111,26 @@ internal sealed class SmtpTransport : IAsyncDisposable
         finally
         {
             _gate.Release();
-            _gate.Dispose();
+        }
+    }
+
+    /// <summary>Closes the connection without QUIT (synchronous disposal).</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _gate.Wait();
+        try
+        {
+            _client?.Dispose();
+            _client = null;
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
