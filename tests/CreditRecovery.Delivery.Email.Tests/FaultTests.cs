@@ -51,6 +51,22 @@ public sealed class FaultTests
         Assert.Equal(6, received.Select(r => TestMail.Parse(r).MessageId).Distinct().Count());
     }
 
+    [SmtpFact]
+    public async Task A_kept_connection_the_server_dropped_is_replaced_before_the_next_message()
+    {
+        using var server = SmtpTestServer.Start();
+        var options = TestMail.ServerOptions(server, new SmtpEmailOptions { Security = SmtpSecurity.None, ConnectionIdleTimeout = TimeSpan.FromMinutes(5) });
+        await using var channel = new SmtpEmailChannel(options, TestMail.Clock());
+
+        var first = await channel.SendAsync(TestMail.Message());
+        server.Restart(); // the open connection dies with the old process
+        var second = await channel.SendAsync(TestMail.Message());
+
+        Assert.True(first.Accepted, first.Error);
+        Assert.True(second.Accepted, second.Error);
+        Assert.Equal(2, server.Messages().Count);
+    }
+
     [Fact]
     public async Task Nothing_listening_is_a_transient_connection_failure()
     {
