@@ -82,6 +82,10 @@ internal sealed record FaxNumbers(string CountryCode, FaxNumberFormat Format)
         return number is null ? null : pattern.Trim().Replace(Placeholder, number, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>The permanent failure of a message whose recipient is not a usable fax number.</summary>
+    public static Ports.DeliveryResult Unusable(Ports.OutgoingMessage message, string? error) =>
+        Ports.DeliveryResult.PermanentFailure($"outbox message '{message.Message.Id}' (customer {message.Message.CustomerCode}): {error} (field Recipient).");
+
     /// <summary>Checks an address pattern and a country code; returns the problems.</summary>
     public static IEnumerable<string> ValidatePattern(string optionsName, string? pattern, string? countryCode, string patternName = "AddressPattern", string countryName = "CountryCode")
     {

@@ -1,7 +1,6 @@
 using CreditRecovery.Ports;
 using CreditRecovery.Procedures;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
 
 namespace CreditRecovery.Delivery.Email;
@@ -13,11 +12,9 @@ namespace CreditRecovery.Delivery.Email;
 /// Message-ID is what the provider's acceptance and delivery receipts quote (<c>X-Riferimento-Message-ID</c>); reading
 /// the receipts is the inbound mail source's job.
 /// </summary>
-public sealed class PecChannel : IMessageChannel, IAsyncDisposable, IDisposable
+public sealed class PecChannel : SmtpMessageChannel
 {
     private readonly PecMailOptions _options;
-    private readonly OutgoingMailBuilder _builder;
-    private readonly SmtpTransport _transport;
 
     /// <summary>Creates the channel.</summary>
     /// <param name="options">The PEC mailbox; validated here.</param>
@@ -25,30 +22,15 @@ public sealed class PecChannel : IMessageChannel, IAsyncDisposable, IDisposable
     /// <param name="logger">Logs failures (never the password).</param>
     /// <exception cref="ArgumentException">The options are not usable; the message lists every problem.</exception>
     public PecChannel(PecMailOptions options, IClock clock, ILogger<PecChannel>? logger = null)
-    {
-        _options = ChannelGuards.Validated(options);
-        _builder = new OutgoingMailBuilder(clock);
-        _transport = new SmtpTransport(options, (ILogger?)logger ?? NullLogger.Instance);
-    }
+        : base(ChannelGuards.Validated(options), clock, logger) => _options = options;
 
     /// <inheritdoc />
-    public DeliveryChannel Channel => DeliveryChannel.Pec;
+    public override DeliveryChannel Channel => DeliveryChannel.Pec;
 
     /// <inheritdoc />
-    public async ValueTask<DeliveryResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
+    private protected override MailBuildSettings Settings(OutgoingMessage message, out DeliveryResult? failure)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        var settings = MailBuildSettings.For(Channel, _options) with { ForceFrom = true };
-        var built = _builder.Build(message, settings);
-        return built.Mail is null
-            ? built.Failure!
-            : await _transport.SendAsync(built.Mail, message.Message.Id, cancellationToken).ConfigureAwait(false);
+        failure = null;
+        return MailBuildSettings.For(Channel, _options) with { ForceFrom = true };
     }
-
-    /// <summary>Closes the open connection, if any.</summary>
-    /// <returns>A task that completes when it is closed.</returns>
-    public ValueTask DisposeAsync() => _transport.DisposeAsync();
-
-    /// <summary>Closes the open connection, if any, without waiting for the server's goodbye.</summary>
-    public void Dispose() => _transport.Dispose();
 }

@@ -87,7 +87,7 @@ public sealed class PickupFolderChannel : IMessageChannel
             var address = _faxNumbers.Address(_options.FaxAddressPattern, message.Message.Recipient, out var error);
             if (address is null)
             {
-                return DeliveryResult.PermanentFailure($"outbox message '{message.Message.Id}' (customer {message.Message.CustomerCode}): {error} (field Recipient).");
+                return FaxNumbers.Unusable(message, error);
             }
 
             settings = settings with { RecipientAddress = address, IncludeHtml = false };

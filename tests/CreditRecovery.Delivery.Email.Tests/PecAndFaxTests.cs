@@ -5,16 +5,19 @@ namespace CreditRecovery.Delivery.Email.Tests;
 [Collection(SmtpCollection.Name)]
 public sealed class PecAndFaxTests(SmtpServers servers)
 {
-    [SmtpFact]
-    public async Task PEC_goes_over_TLS_with_the_mailbox_login_and_always_from_the_PEC_address()
-    {
-        var options = TestMail.ServerOptions(servers.Implicit, new PecMailOptions
+    private PecChannel PecChannel() => new(
+        TestMail.ServerOptions(servers.Implicit, new PecMailOptions
         {
             From = SmtpServers.PecAddress,
             Password = SmtpServers.PecPassword,
             AllowSelfSignedCertificate = true,
-        });
-        await using var channel = new PecChannel(options, TestMail.Clock());
+        }),
+        TestMail.Clock());
+
+    [SmtpFact]
+    public async Task PEC_goes_over_TLS_with_the_mailbox_login_and_always_from_the_PEC_address()
+    {
+        await using var channel = PecChannel();
         var message = TestMail.Message(recipient: "amministrazione@pec.cliente.example", channel: DeliveryChannel.Pec, from: "crediti@acme.example", attachments: [TestMail.Pdf("diffida.pdf")]);
 
         var result = await channel.SendAsync(message);
@@ -35,13 +38,7 @@ public sealed class PecAndFaxTests(SmtpServers servers)
     [SmtpFact]
     public async Task A_PEC_address_the_provider_rejects_is_permanent()
     {
-        var options = TestMail.ServerOptions(servers.Implicit, new PecMailOptions
-        {
-            From = SmtpServers.PecAddress,
-            Password = SmtpServers.PecPassword,
-            AllowSelfSignedCertificate = true,
-        });
-        await using var channel = new PecChannel(options, TestMail.Clock());
+        await using var channel = PecChannel();
 
         var result = await channel.SendAsync(TestMail.Message(recipient: SmtpServers.RejectedPec, channel: DeliveryChannel.Pec));
 
