@@ -113,6 +113,11 @@ public sealed class OutgoingMailBuilder(IClock clock)
         ArgumentNullException.ThrowIfNull(settings);
         var outbox = message.Message;
         var what = $"outbox message '{outbox.Id}' (customer {outbox.CustomerCode})";
+        if (string.IsNullOrWhiteSpace(outbox.Id))
+        {
+            return Permanent($"{what} has no id (field Id): no stable Message-ID can be made for it.");
+        }
+
         if (outbox.Channel != settings.Channel)
         {
             return Permanent($"{what} is for the {outbox.Channel} channel, not {settings.Channel}.");
