@@ -1,0 +1,71 @@
+using System.Net;
+using Scriban;
+using Scriban.Parsing;
+using Scriban.Runtime;
+
+namespace CreditRecovery.Templates.Liquid;
+
+/// <summary>
+/// The Scriban context of one message: the shared read-only filters, the model, a scratch scope for <c>assign</c> and
+/// <c>capture</c>, the message language's culture and the limits. No template loader (no <c>include</c>), no .NET
+/// member is visible through reflection, and in HTML parts every printed value is escaped.
+/// </summary>
+internal sealed class RenderContext : TemplateContext
+{
+    public RenderContext(ScriptObject filters, ModelView model, TemplateLanguage language, LiquidTemplateOptions options)
+        : base(filters)
+    {
+        MessageLanguage = language;
+        State = model.State;
+        MemberFilter = static _ => false;
+        TemplateLoader = null;
+        LoopLimit = options.LoopLimit;
+        RecursiveLimit = options.RecursiveLimit;
+        ObjectRecursionLimit = options.RecursiveLimit;
+        OutputLimit = options.OutputLimit;
+        LimitToString = options.OutputLimit;
+        StrictVariables = false;
+        NewLine = "\n";
+        PushCulture(language.Culture);
+        PushGlobal(model);
+        PushGlobal(new ScriptObject());
+    }
+
+    /// <summary>The message language.</summary>
+    public TemplateLanguage MessageLanguage { get; }
+
+    /// <summary>The render's shared state (currency).</summary>
+    public RenderState State { get; }
+
+    /// <summary>Whether the part being rendered is HTML: printed values are escaped.</summary>
+    public bool Html { get; set; }
+
+    public override TemplateContext Write(SourceSpan span, object? textAsObject)
+    {
+        if (textAsObject is null)
+        {
+            return this;
+        }
+
+        if (textAsObject is HtmlFragment fragment)
+        {
+            return Write(fragment.Value);
+        }
+
+        return Html ? Write(WebUtility.HtmlEncode(ObjectToString(textAsObject) ?? string.Empty)) : base.Write(span, textAsObject);
+    }
+
+    public override string? ObjectToString(object? value, bool nested = false) => value switch
+    {
+        TemplateDate date => date.ToString(),
+        HtmlFragment fragment => fragment.Value,
+        _ => base.ObjectToString(value, nested),
+    };
+}
+
+/// <summary>Text a filter already escaped for HTML (<c>escape</c>, <c>newline_to_br</c>): printed as is.</summary>
+/// <param name="Value">The escaped HTML.</param>
+internal sealed record HtmlFragment(string Value)
+{
+    public override string ToString() => Value;
+}
