@@ -1,4 +1,3 @@
-using System.Net;
 using Scriban;
 using Scriban.Parsing;
 using Scriban.Runtime;
@@ -52,7 +51,7 @@ internal sealed class RenderContext : TemplateContext
             return Write(fragment.Value);
         }
 
-        return Html ? Write(WebUtility.HtmlEncode(ObjectToString(textAsObject) ?? string.Empty)) : base.Write(span, textAsObject);
+        return Html ? Write(HtmlText.Escape(ObjectToString(textAsObject) ?? string.Empty)) : base.Write(span, textAsObject);
     }
 
     public override string? ObjectToString(object? value, bool nested = false) => value switch
@@ -68,4 +67,37 @@ internal sealed class RenderContext : TemplateContext
 internal sealed record HtmlFragment(string Value)
 {
     public override string ToString() => Value;
+}
+
+/// <summary>HTML escaping of the five characters that matter (the documents are UTF-8, so nothing else is encoded).</summary>
+internal static class HtmlText
+{
+    private static readonly System.Buffers.SearchValues<char> Special = System.Buffers.SearchValues.Create("&<>\"'");
+
+    public static string Escape(string text)
+    {
+        var first = text.AsSpan().IndexOfAny(Special);
+        if (first < 0)
+        {
+            return text;
+        }
+
+        var builder = new System.Text.StringBuilder(text.Length + 16);
+        builder.Append(text, 0, first);
+        for (var i = first; i < text.Length; i++)
+        {
+            var c = text[i];
+            builder.Append(c switch
+            {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                '\'' => "&#39;",
+                _ => null,
+            } ?? c.ToString());
+        }
+
+        return builder.ToString();
+    }
 }

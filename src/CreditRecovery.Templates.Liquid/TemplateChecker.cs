@@ -212,7 +212,7 @@ internal sealed class TemplateChecker
 
         if (_filters.Contains(name))
         {
-            return TemplateType.Any;
+            return TemplateType.Filter;
         }
 
         Problem(variable.Span, name == "include"
@@ -234,6 +234,9 @@ internal sealed class TemplateChecker
                 return TemplateType.Number;
             case ListType:
                 Problem(span, $"unknown variable '{name}': a list has only 'size' (use the first / last filters)");
+                return TemplateType.Any;
+            case ScalarType s when ReferenceEquals(s, TemplateType.Filter):
+                Problem(span, $"unknown variable '{name}': filters have no members");
                 return TemplateType.Any;
             case ScalarType s:
                 Problem(span, $"unknown variable '{name}': {s.Name} values have no members");

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Globalization;
-using System.Net;
 using System.Reflection;
 using NodaTime.Text;
 using Scriban;
@@ -97,7 +96,7 @@ internal static class TemplateFilters
     /// <summary>Escapes HTML; in an HTML part the result is not escaped a second time.</summary>
     private static object Escape(TemplateContext context, object? value)
     {
-        var text = WebUtility.HtmlEncode(Text(context, value));
+        var text = HtmlText.Escape(Text(context, value));
         return ((RenderContext)context).Html ? new HtmlFragment(text) : text;
     }
 
@@ -110,7 +109,7 @@ internal static class TemplateFilters
             return text;
         }
 
-        return new HtmlFragment(WebUtility.HtmlEncode(text.Replace("\r\n", "\n", StringComparison.Ordinal)).Replace("\n", "<br />\n", StringComparison.Ordinal));
+        return new HtmlFragment(HtmlText.Escape(text.Replace("\r\n", "\n", StringComparison.Ordinal)).Replace("\n", "<br />\n", StringComparison.Ordinal));
     }
 
     private static string Text(TemplateContext context, object? value) =>

@@ -22,6 +22,8 @@ internal abstract class TemplateType
 
     public static TemplateType Any { get; } = new AnyType();
 
+    public static TemplateType Filter { get; } = new ScalarType("filter");
+
     public static ObjectType Date { get; } = new("date", new Dictionary<string, TemplateType>
     {
         ["year"] = Number,
