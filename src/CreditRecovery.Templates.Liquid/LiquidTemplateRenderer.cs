@@ -9,7 +9,7 @@ namespace CreditRecovery.Templates.Liquid;
 /// Renders message templates written in Liquid (with Scriban) from the <see cref="MessageModel"/>. Templates are loaded
 /// and parsed once, when the renderer is built: the shipped defaults, then the files of
 /// <see cref="LiquidTemplateOptions.Directory"/>; syntax errors and variables outside the documented model are reported by
-/// <see cref="Validate"/> with file, line and column. Each message renders with a fresh context that sees only the model,
+/// <see cref="Validate"/> with file, line and column. Each message renders with its own model scope, scratch scope and culture, sees only the model,
 /// with the message language's culture and the configured limits. Thread-safe; build one and share it.
 /// </summary>
 /// <remarks>
@@ -19,6 +19,10 @@ namespace CreditRecovery.Templates.Liquid;
 /// </remarks>
 public sealed class LiquidTemplateRenderer : ITemplateRenderer
 {
+    /// <summary>This thread's reusable context (see <see cref="RenderContext"/>); taken while rendering, dropped after a failure.</summary>
+    [ThreadStatic]
+    private static RenderContext? t_context;
+
     private readonly LiquidTemplateOptions _options;
     private readonly FrozenDictionary<string, TemplateEntry> _templates;
 
@@ -103,10 +107,14 @@ public sealed class LiquidTemplateRenderer : ITemplateRenderer
         var variant = Pick(entry, model.Language)
             ?? throw new TemplateRenderException(templateId, $"Template '{templateId}' has no '{model.Language}' version and no '{_options.FallbackLanguage}' fallback.", []);
         var state = new RenderState(model, variant.Formatting);
-        var context = new RenderContext(TemplateFilters.Builtins, new ModelView(model, TemplateModel.Root, state), variant.Formatting, _options);
+        var context = t_context is { } cached && ReferenceEquals(cached.Options, _options) ? cached : new RenderContext(TemplateFilters.Builtins, _options);
+        t_context = null;
+        context.Begin(new ModelView(model, TemplateModel.Root, state), variant.Formatting);
         var subject = OneLine(RenderPart(entry, variant.Subject!, context, html: false));
         var text = RenderPart(entry, variant.Text!, context, html: false).Trim();
         var htmlBody = variant.Html is { } html ? RenderPart(entry, html, context, html: true).Trim() : null;
+        context.End();
+        t_context = context;
         return new RenderedMessage(subject, text, htmlBody);
     }
 

@@ -112,7 +112,8 @@ public sealed class SafetyTests
         // Belt and braces: even a template that passed no check cannot reach .NET members through reflection.
         var state = new RenderState(Models.Realistic(), TemplateLanguage.Italian);
         var model = new ModelView(Models.Realistic(), TemplateModel.Root, state);
-        var context = new RenderContext(TemplateFilters.Builtins, model, TemplateLanguage.Italian, new LiquidTemplateOptions());
+        var context = new RenderContext(TemplateFilters.Builtins, new LiquidTemplateOptions());
+        context.Begin(model, TemplateLanguage.Italian);
         var template = Scriban.Template.ParseLiquid("[{{ customer.Name }}|{{ customer.name.Length }}|{{ lines.Count }}|{{ business_date.Value }}]");
 
         Assert.Equal("[|||]", template.Render(context));
@@ -123,5 +124,58 @@ public sealed class SafetyTests
     {
         using var dir = new TemplateDirectory(("now.it.subject.liquid", "x"), ("now.it.text.liquid", "{{ 'now' | date }}|{{ 'today' | date: 'long' }}|{{ business_date | date: 'long' }}"));
         Assert.Equal("now|today|16 marzo 2026", dir.Renderer().Render("now", Models.Realistic()).TextBody);
+    }
+}
+
+public sealed class ContextReuseTests
+{
+    [Fact]
+    public void A_reused_context_starts_every_message_with_a_fresh_scope_culture_and_model()
+    {
+        // The checker already refuses a template that reads a variable before assigning it; this checks the runtime too.
+        var context = new RenderContext(TemplateFilters.Builtins, new LiquidTemplateOptions());
+        var first = Models.Realistic(customerName: "Primo");
+        var second = Models.Realistic("en", customerName: "Secondo");
+        var assign = Scriban.Template.ParseLiquid("{% assign seen = customer.name %}{{ seen }} {{ total_residual }}");
+        var read = Scriban.Template.ParseLiquid("[{{ seen }}] {{ customer.name }} {{ total_residual }}");
+
+        context.Begin(new ModelView(first, TemplateModel.Root, new RenderState(first, TemplateLanguage.Italian)), TemplateLanguage.Italian);
+        Assert.Equal("Primo 4534,56", assign.Render(context));
+        context.End();
+        context.Begin(new ModelView(second, TemplateModel.Root, new RenderState(second, TemplateLanguage.English)), TemplateLanguage.English);
+        Assert.Equal("[] Secondo 4534.56", read.Render(context));
+        context.End();
+    }
+
+    [Fact]
+    public void After_a_failed_render_the_next_one_renders_normally()
+    {
+        using var dir = new TemplateDirectory(
+            ("boom.it.subject.liquid", "{% assign seen = 'boom' %}x"),
+            ("boom.it.text.liquid", "{% for i in (1..5000) %}{% endfor %}"));
+        var renderer = dir.Renderer(o => o.LoopLimit = 10);
+
+        var before = renderer.Render("dunning-1", Models.Realistic());
+        Assert.Throws<TemplateRenderException>(() => renderer.Render("boom", Models.Realistic()));
+        Assert.Equal(before, renderer.Render("dunning-1", Models.Realistic()));
+        Assert.Contains("Secondo", renderer.Render("dunning-1", Models.Realistic("en", customerName: "Secondo")).TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Renders_on_many_threads_at_once_do_not_mix()
+    {
+        var renderer = LiquidTemplateRenderer.Create();
+        var results = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(() =>
+        {
+            var language = i % 2 == 0 ? "it" : "en";
+            var message = renderer.Render("dunning-1", Models.Realistic(language, customerName: $"Cliente {i}"));
+            return (i, language, message);
+        })));
+
+        foreach (var (i, language, message) in results)
+        {
+            Assert.Contains($"Cliente {i}\n", message.TextBody, StringComparison.Ordinal);
+            Assert.Contains(language == "it" ? "€ 4.534,56" : "€4,534.56", message.TextBody, StringComparison.Ordinal);
+        }
     }
 }
