@@ -105,6 +105,16 @@ public sealed class DefaultTemplateTests
 
     [Theory]
     [MemberData(nameof(IdsAndLanguages))]
+    public void Render_text_gives_the_same_subject_and_text_without_html(string id, string language)
+    {
+        var model = Models.Realistic(language);
+        var full = Renderer.Render(id, model);
+        var text = Renderer.RenderText(id, model);
+        Assert.Equal(full with { HtmlBody = null }, text);
+    }
+
+    [Theory]
+    [MemberData(nameof(IdsAndLanguages))]
     public void Every_default_template_renders_a_bare_model_without_contact_operator_address_or_iban(string id, string language)
     {
         var full = Models.Realistic(language, withInterest: false);
