@@ -13,7 +13,7 @@ namespace CreditRecovery.Templates.Liquid;
 /// members its <see cref="ViewDefinition"/> lists, nothing reached by .NET reflection. Views are tiny wrappers made on
 /// access; the model itself is never copied.
 /// </summary>
-internal sealed class ModelView(object source, ViewDefinition definition, RenderState state, int index = 0) : IScriptObject
+internal sealed class ModelView(object source, ViewDefinition definition, RenderState state, int index = 0) : ReadOnlyScriptObject
 {
     public object Source => source;
 
@@ -22,19 +22,13 @@ internal sealed class ModelView(object source, ViewDefinition definition, Render
 
     public RenderState State => state;
 
-    public int Count => definition.Getters.Count;
+    public override int Count => definition.Getters.Count;
 
-    public bool IsReadOnly
-    {
-        get => true;
-        set { }
-    }
+    public override IEnumerable<string> GetMembers() => definition.Getters.Keys;
 
-    public IEnumerable<string> GetMembers() => definition.Getters.Keys;
+    public override bool Contains(string member) => definition.Getters.ContainsKey(member);
 
-    public bool Contains(string member) => definition.Getters.ContainsKey(member);
-
-    public bool TryGetValue(TemplateContext? context, SourceSpan span, string member, out object? value)
+    public override bool TryGetValue(TemplateContext? context, SourceSpan span, string member, out object? value)
     {
         if (definition.Getters.TryGetValue(member, out var get))
         {
@@ -46,41 +40,23 @@ internal sealed class ModelView(object source, ViewDefinition definition, Render
         return false;
     }
 
-    public bool CanWrite(string member) => false;
-
-    public bool TrySetValue(TemplateContext? context, SourceSpan span, string member, object? value, bool readOnly) => false;
-
-    public bool Remove(string member) => false;
-
-    public void SetReadOnly(string member, bool readOnly)
-    {
-    }
-
-    public IScriptObject Clone(bool deep) => this;
-
     public override string ToString() => definition.Type.Name;
 }
 
 /// <summary>A date in a template: prints as <c>dd/MM/yyyy</c>, has <c>year</c>, <c>month</c>, <c>day</c>.</summary>
-internal sealed class TemplateDate(LocalDate value) : IScriptObject
+internal sealed class TemplateDate(LocalDate value) : ReadOnlyScriptObject
 {
     private static readonly string[] Members = ["year", "month", "day"];
 
     public LocalDate Value => value;
 
-    public int Count => Members.Length;
+    public override int Count => Members.Length;
 
-    public bool IsReadOnly
-    {
-        get => true;
-        set { }
-    }
+    public override IEnumerable<string> GetMembers() => Members;
 
-    public IEnumerable<string> GetMembers() => Members;
+    public override bool Contains(string member) => Array.IndexOf(Members, member) >= 0;
 
-    public bool Contains(string member) => Array.IndexOf(Members, member) >= 0;
-
-    public bool TryGetValue(TemplateContext? context, SourceSpan span, string member, out object? result)
+    public override bool TryGetValue(TemplateContext? context, SourceSpan span, string member, out object? result)
     {
         result = member switch
         {
@@ -92,6 +68,26 @@ internal sealed class TemplateDate(LocalDate value) : IScriptObject
         return result is not null;
     }
 
+    public override string ToString() => TemplateLanguage.ShortDate(value);
+}
+
+/// <summary>A Scriban object templates can read and never change.</summary>
+internal abstract class ReadOnlyScriptObject : IScriptObject
+{
+    public abstract int Count { get; }
+
+    public bool IsReadOnly
+    {
+        get => true;
+        set { }
+    }
+
+    public abstract IEnumerable<string> GetMembers();
+
+    public abstract bool Contains(string member);
+
+    public abstract bool TryGetValue(TemplateContext? context, SourceSpan span, string member, out object? value);
+
     public bool CanWrite(string member) => false;
 
     public bool TrySetValue(TemplateContext? context, SourceSpan span, string member, object? value, bool readOnly) => false;
@@ -103,8 +99,6 @@ internal sealed class TemplateDate(LocalDate value) : IScriptObject
     }
 
     public IScriptObject Clone(bool deep) => this;
-
-    public override string ToString() => TemplateLanguage.ShortDate(value);
 }
 
 /// <summary>Per-render state the views share: the language and the currency of the message.</summary>
