@@ -5,8 +5,8 @@ namespace CreditRecovery.Procedures;
 
 /// <summary>
 /// Checks procedures when they are loaded, so a mistake is found at start rather than on the day a step should run:
-/// duplicate ids, missing, unknown or broken templates (syntax errors, unknown variables), steps that can never fire or fire out of order, parking steps without
-/// an area, and companies that name unknown procedures.
+/// duplicate ids, missing, unknown or broken templates (syntax errors, unknown variables), steps that can never fire or
+/// fire out of order, parking steps without an area, and companies that name unknown procedures.
 /// </summary>
 public static class ProcedureValidator
 {
