@@ -16,7 +16,7 @@ public sealed partial class InMemoryRecoveryStore
                 var cases = _cases.Values.Where(c => c.Company == company && c.Status != CaseStatus.Closed && InScope(company, c.CustomerCode, query.Scope));
                 return cases
                     .Select(c => (Group: Group(company, c, query.GroupBy), Bucket: query.Buckets.IndexOf(c.Installment.DueDate, query.AsOf), c.Installment.OpenResidual))
-                    .GroupBy(x => (x.Group.Key, x.Group.Label, x.Bucket, x.OpenResidual.Currency ?? ""))
+                    .GroupBy(x => (x.Group.Key, x.Group.Label, x.Bucket, Currency: x.OpenResidual.Currency ?? ""))
                     .Select(g => new AgingCell(g.Key.Key, g.Key.Label, g.Key.Bucket, g.Key.Currency, g.Sum(x => x.OpenResidual.Amount), g.Count()))
                     .ToList();
             },
