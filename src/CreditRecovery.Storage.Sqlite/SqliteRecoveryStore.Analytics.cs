@@ -35,8 +35,8 @@ public sealed partial class SqliteRecoveryStore : ICreditAnalyticsStore
         };
 
         // Conditional aggregation: one row per group and currency, each bucket a sum over a due-date range. Grouping by
-        // customer (or by currency alone) then follows the order of the covering indexes of migration 003, so SQLite
-        // streams one pass over the index with no sort. Residuals are summed as exact 64-bit integers of 1/10000.
+        // customer then currency follows the order of the covering index of migration 003, so SQLite streams one pass
+        // over the index with no sort. Residuals are summed as exact 64-bit integers of 1/10000.
         var n = query.Buckets.Count;
         var parameters = new List<(string, object?)> { ("$company", company.Value) };
         for (var i = 0; i < query.Buckets.UpperBounds.Count; i++)
@@ -48,18 +48,37 @@ public sealed partial class SqliteRecoveryStore : ICreditAnalyticsStore
             : i == n - 1 ? $"c.due_date < $d{i - 1}"
             : $"c.due_date < $d{i - 1} AND c.due_date >= $d{i}";
         var columns = new StringBuilder();
+        var totals = new StringBuilder();
         for (var i = 0; i < n; i++)
         {
-            columns.Append(CultureInfo.InvariantCulture, $", sum(CASE WHEN {Range(i)} THEN c.residual_units END), count(CASE WHEN {Range(i)} THEN 1 END)");
+            columns.Append(CultureInfo.InvariantCulture, $", sum(CASE WHEN {Range(i)} THEN c.residual_units END) AS u{i}, count(CASE WHEN {Range(i)} THEN 1 END) AS n{i}");
+            totals.Append(CultureInfo.InvariantCulture, $", sum(p.u{i}), sum(p.n{i})");
         }
 
         var scope = ScopeSql(query.Scope, parameters);
-        var sql = $"""
-            SELECT {key} AS gkey, {label} AS glabel, coalesce(c.currency, '') AS currency{columns}
-            FROM cases c{joins}
+        var perCustomer = $"""
+            SELECT c.customer_code AS code, coalesce(c.currency, '') AS currency{columns}
+            FROM cases c
             WHERE c.company = $company AND c.status <> 'Closed'{scope}
-            GROUP BY {(query.GroupBy == AgingDimension.Company ? "3" : "1, 3")};
+            GROUP BY c.customer_code, c.currency
             """;
+
+        // Every grouping but payment type first aggregates per customer in index order (no sort), then joins the master
+        // data on the aggregated rows only: one row per customer and currency instead of one per installment.
+        var sql = query.GroupBy switch
+        {
+            AgingDimension.Company => $"WITH p AS ({perCustomer}) SELECT $company, NULL, p.currency{totals} FROM p GROUP BY 3;",
+            AgingDimension.Customer => $"WITH p AS ({perCustomer}) SELECT p.code, cu.name, p.currency{totals} FROM p LEFT JOIN customers cu ON cu.company = $company AND cu.code = p.code GROUP BY 1, 3;",
+            AgingDimension.Operator => $"WITH p AS ({perCustomer}) SELECT coalesce(r.operator, ''), NULL, p.currency{totals} FROM p LEFT JOIN customer_responsibles r ON r.company = $company AND r.customer_code = p.code AND r.position = 0 GROUP BY 1, 3;",
+            AgingDimension.Agent => $"WITH p AS ({perCustomer}) SELECT coalesce(cu.agent, ''), NULL, p.currency{totals} FROM p LEFT JOIN customers cu ON cu.company = $company AND cu.code = p.code GROUP BY 1, 3;",
+            AgingDimension.SalesArea => $"WITH p AS ({perCustomer}) SELECT coalesce(cu.sales_area, ''), NULL, p.currency{totals} FROM p LEFT JOIN customers cu ON cu.company = $company AND cu.code = p.code GROUP BY 1, 3;",
+            _ => $"""
+                SELECT {key} AS gkey, {label} AS glabel, coalesce(c.currency, '') AS currency{columns}
+                FROM cases c{joins}
+                WHERE c.company = $company AND c.status <> 'Closed'{scope}
+                GROUP BY 1, 3;
+                """,
+        };
 
         // Residuals not exact in 1/10000 (more decimals, or huge): few or none, found through a partial index, summed here.
         var bucket = new StringBuilder("CASE");

@@ -27,10 +27,9 @@ WHERE residual NOT LIKE '%e%' AND residual NOT LIKE '%E%'
   AND (instr(residual, '.') = 0 OR length(residual) - instr(residual, '.') <= 4)
   AND abs(CAST(residual AS REAL)) < 100000000000;
 
--- Covering indexes of the aging: by customer (then currency and due date, the order its GROUP BY follows without a
--- sort), by currency alone for the company's totals, and the few residuals not exact in 1/10000.
+-- The aging's covering index: by customer, then currency and due date (the order its per-customer GROUP BY follows
+-- without a sort); and a partial index for the few residuals not exact in 1/10000.
 CREATE INDEX ix_cases_aging ON cases (company, customer_code, currency, due_date, residual_units, payment_type) WHERE status <> 'Closed';
-CREATE INDEX ix_cases_aging_currency ON cases (company, currency, due_date, residual_units) WHERE status <> 'Closed';
 CREATE INDEX ix_cases_inexact ON cases (company) WHERE residual_units IS NULL AND status <> 'Closed';
 
 ALTER TABLE customers ADD COLUMN name TEXT NULL;
