@@ -2,6 +2,7 @@ using CreditRecovery.Delivery;
 using CreditRecovery.Ledger;
 using CreditRecovery.Operators;
 using CreditRecovery.Ports;
+using CreditRecovery.Reporting;
 using CreditRecovery.Running;
 using CreditRecovery.Workflow;
 using Microsoft.Extensions.Logging;
@@ -27,6 +28,7 @@ public sealed class CreditRecoveryEngine
         Store = store;
         Runner = new RecoveryRunner(store, clock, _companies, options, loggerFactory.CreateLogger<RecoveryRunner>());
         Desk = new OperatorDesk(store, clock, _companies);
+        Reports = new CreditReports(store, clock, _companies, Desk);
         Ledger = ports.Ledger is null ? null : new LedgerReconciler(ports.Ledger, store, clock, _companies, options, loggerFactory.CreateLogger<LedgerReconciler>());
         Dispatcher = new OutboxDispatcher(ports, _companies, options, loggerFactory.CreateLogger<OutboxDispatcher>());
         Inbound = ports.InboundMail is null ? null : new InboundMailProcessor(ports, ports.InboundMail, _companies, options, loggerFactory.CreateLogger<InboundMailProcessor>());
@@ -52,6 +54,9 @@ public sealed class CreditRecoveryEngine
 
     /// <summary>Records PEC receipts and replies from the mailbox; <see langword="null"/> when no mailbox is registered.</summary>
     public InboundMailProcessor? Inbound { get; }
+
+    /// <summary>Credit analysis and reports (aging, credit reports, parking areas, planned actions, effectiveness, claimable interest).</summary>
+    public CreditReports Reports { get; }
 
     /// <summary>The configured companies.</summary>
     public IEnumerable<CompanyId> Companies => _companies.Companies;
