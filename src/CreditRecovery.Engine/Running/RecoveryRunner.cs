@@ -72,26 +72,60 @@ public sealed class RecoveryRunner
             return Complete(run, company, businessDate);
         }
 
-        var group = new List<RecoveryCase>();
-
-        // Due cases arrive ordered by customer: each customer's cases form one unit of work.
+        // Due cases arrive ordered by customer: each customer's cases form one unit of work. Customers are taken a
+        // window at a time, so that their master data and assignments are read with one query per window, not per customer.
+        var window = new CustomerWindow(run);
         await foreach (var c in _store.ReadCasesAsync(company, filter, cancellationToken).ConfigureAwait(false))
         {
-            if (group.Count > 0 && !string.Equals(group[0].CustomerCode, c.CustomerCode, StringComparison.Ordinal))
+            await window.AddAsync(c, cancellationToken).ConfigureAwait(false);
+        }
+
+        await window.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return Complete(run, company, businessDate);
+    }
+
+    /// <summary>How many customers' master data a run reads with one query.</summary>
+    internal const int CustomerWindowSize = 128;
+
+    /// <summary>Collects due cases customer by customer and runs them a window of customers at a time.</summary>
+    private sealed class CustomerWindow(DayRun run)
+    {
+        private readonly List<List<RecoveryCase>> _customers = [];
+        private int _cases;
+
+        public async ValueTask AddAsync(RecoveryCase c, CancellationToken cancellationToken)
+        {
+            if (_customers.Count == 0 || !string.Equals(_customers[^1][0].CustomerCode, c.CustomerCode, StringComparison.Ordinal))
             {
-                await run.ProcessCustomerAsync(group, cancellationToken).ConfigureAwait(false);
-                group = [];
+                // A window also closes on its case count, so that a few customers with huge books do not pile up in memory.
+                if (_customers.Count >= CustomerWindowSize || _cases >= CustomerWindowSize * 16)
+                {
+                    await FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                _customers.Add([]);
             }
 
-            group.Add(c);
+            _customers[^1].Add(c);
+            _cases++;
         }
 
-        if (group.Count > 0)
+        public async ValueTask FlushAsync(CancellationToken cancellationToken)
         {
-            await run.ProcessCustomerAsync(group, cancellationToken).ConfigureAwait(false);
-        }
+            if (_customers.Count == 0)
+            {
+                return;
+            }
 
-        return Complete(run, company, businessDate);
+            await run.PrefetchAsync(_customers.Select(g => g[0].CustomerCode).ToList(), cancellationToken).ConfigureAwait(false);
+            foreach (var cases in _customers)
+            {
+                await run.ProcessCustomerAsync(cases, cancellationToken).ConfigureAwait(false);
+            }
+
+            _customers.Clear();
+            _cases = 0;
+        }
     }
 
     /// <summary>
@@ -138,14 +172,16 @@ public sealed class RecoveryRunner
             throw new ArgumentOutOfRangeException(nameof(options), options.LeaseDuration, "The lease duration must be positive.");
         }
 
-        // Read the due cases once; group them by partition, each partition's customers in order.
-        var partitions = new SortedDictionary<int, List<List<RecoveryCase>>>();
-        List<RecoveryCase>? group = null;
+        // Read the due cases once, keeping only which customers each partition has (in order): the cases themselves are
+        // read again a window of customers at a time when the partition is leased, so the day's due cases never sit in
+        // memory all together.
+        var partitions = new SortedDictionary<int, List<string>>();
+        string? previous = null;
         await foreach (var c in _store.ReadCasesAsync(company, filter, cancellationToken).ConfigureAwait(false))
         {
-            if (group is null || !string.Equals(group[0].CustomerCode, c.CustomerCode, StringComparison.Ordinal))
+            if (previous is null || !string.Equals(previous, c.CustomerCode, StringComparison.Ordinal))
             {
-                group = [];
+                previous = c.CustomerCode;
                 var partition = PartitionOf(c.CustomerCode, options.Partitions);
                 if (!partitions.TryGetValue(partition, out var customers))
                 {
@@ -153,10 +189,8 @@ public sealed class RecoveryRunner
                     partitions[partition] = customers;
                 }
 
-                customers.Add(group);
+                customers.Add(c.CustomerCode);
             }
-
-            group.Add(c);
         }
 
         // Renew a lease when half of it has passed, so a long partition is not taken over while it is worked on.
@@ -174,21 +208,44 @@ public sealed class RecoveryRunner
             }
 
             run.PartitionsProcessed.Add(partition);
-            foreach (var cases in customers)
+            var lost = false;
+            foreach (var codes in customers.Chunk(CustomerWindowSize))
             {
-                var now = _clock.GetCurrentInstant();
-                if (now - leasedAt >= renewAfter)
+                // The window's cases, read now: what another worker or an operator did meanwhile is seen.
+                var window = new List<List<RecoveryCase>>(codes.Length);
+                await foreach (var c in _store.ReadCasesAsync(company, filter with { CustomerCodes = codes }, cancellationToken).ConfigureAwait(false))
                 {
-                    if (!await _store.TryAcquireLeaseAsync(company, resource, workerId, now, options.LeaseDuration, cancellationToken).ConfigureAwait(false))
+                    if (window.Count == 0 || !string.Equals(window[^1][0].CustomerCode, c.CustomerCode, StringComparison.Ordinal))
                     {
-                        // Our lease expired and another worker took the partition over: leave the rest to it.
-                        break;
+                        window.Add([]);
                     }
 
-                    leasedAt = now;
+                    window[^1].Add(c);
                 }
 
-                await run.ProcessCustomerAsync(cases, cancellationToken).ConfigureAwait(false);
+                await run.PrefetchAsync(codes, cancellationToken).ConfigureAwait(false);
+                foreach (var cases in window)
+                {
+                    var now = _clock.GetCurrentInstant();
+                    if (now - leasedAt >= renewAfter)
+                    {
+                        if (!await _store.TryAcquireLeaseAsync(company, resource, workerId, now, options.LeaseDuration, cancellationToken).ConfigureAwait(false))
+                        {
+                            // Our lease expired and another worker took the partition over: leave the rest to it.
+                            lost = true;
+                            break;
+                        }
+
+                        leasedAt = now;
+                    }
+
+                    await run.ProcessCustomerAsync(cases, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (lost)
+                {
+                    break;
+                }
             }
 
             // A finished partition keeps its lease until it expires: workers starting later skip it.
@@ -203,6 +260,9 @@ public sealed class RecoveryRunner
         private readonly List<CaseHold> _holds = [];
         private readonly List<RunError> _errors = [];
         private readonly Instant _now = owner._clock.GetCurrentInstant();
+        private readonly HashSet<string> _prefetched = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Customer> _customers = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, CustomerAssignment> _assignments = new(StringComparer.Ordinal);
         private ProcedureResolver? _resolver;
         private int _examined;
         private int _changed;
@@ -225,6 +285,25 @@ public sealed class RecoveryRunner
             CasesChanged = _changed,
             Errors = _errors,
         };
+
+        /// <summary>Reads the master data and assignments of a window of customers with one query each.</summary>
+        public async ValueTask PrefetchAsync(IReadOnlyCollection<string> customerCodes, CancellationToken cancellationToken)
+        {
+            _prefetched.Clear();
+            _customers.Clear();
+            _assignments.Clear();
+            await foreach (var customer in owner._store.ReadCustomersAsync(context.Company, customerCodes, cancellationToken).ConfigureAwait(false))
+            {
+                _customers[customer.Code] = customer;
+            }
+
+            await foreach (var assignment in owner._store.ReadAssignmentsAsync(context.Company, customerCodes, cancellationToken).ConfigureAwait(false))
+            {
+                _assignments[assignment.CustomerCode] = assignment;
+            }
+
+            _prefetched.UnionWith(customerCodes);
+        }
 
         public async ValueTask ProcessCustomerAsync(List<RecoveryCase> cases, CancellationToken cancellationToken)
         {
@@ -276,11 +355,21 @@ public sealed class RecoveryRunner
         private async ValueTask<CustomerWork> PlanCustomerAsync(string customerCode, List<RecoveryCase> cases, CancellationToken cancellationToken)
         {
             _resolver ??= await ProcedureResolver.LoadAsync(context, owner._store, cancellationToken).ConfigureAwait(false);
-            var customer = await owner._store.GetCustomerAsync(context.Company, customerCode, cancellationToken).ConfigureAwait(false);
+            Customer? customer;
             CustomerAssignment? assignment = null;
-            await foreach (var a in owner._store.ReadAssignmentsAsync(context.Company, [customerCode], cancellationToken).ConfigureAwait(false))
+            if (_prefetched.Remove(customerCode))
             {
-                assignment = a;
+                // Read with its window (PrefetchAsync); a retry after a conflict reads it again below.
+                _customers.Remove(customerCode, out customer);
+                _assignments.Remove(customerCode, out assignment);
+            }
+            else
+            {
+                customer = await owner._store.GetCustomerAsync(context.Company, customerCode, cancellationToken).ConfigureAwait(false);
+                await foreach (var a in owner._store.ReadAssignmentsAsync(context.Company, [customerCode], cancellationToken).ConfigureAwait(false))
+                {
+                    assignment = a;
+                }
             }
 
             var work = new CustomerWork(context, customerCode, customer, assignment, date, _now);
