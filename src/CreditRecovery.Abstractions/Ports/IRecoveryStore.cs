@@ -52,6 +52,17 @@ public interface IRecoveryStore
     /// <param name="cancellationToken">Cancels the read.</param>
     IAsyncEnumerable<RecoveryCase> ReadCasesAsync(CompanyId company, CaseFilter filter, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads only the keys of the cases matching a filter, in the order of <see cref="ReadCasesAsync"/>. The default reads
+    /// the cases and keeps their keys; stores override it to skip reading and decoding the cases themselves (the ledger
+    /// alignment uses it to find the open cases a snapshot no longer lists).
+    /// </summary>
+    /// <param name="company">The company.</param>
+    /// <param name="filter">The filter.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    IAsyncEnumerable<InstallmentKey> ReadCaseKeysAsync(CompanyId company, CaseFilter filter, CancellationToken cancellationToken = default) =>
+        RecoveryStoreDefaults.ReadCaseKeysAsync(this, company, filter, cancellationToken);
+
     /// <summary>Reads a case's history, oldest first.</summary>
     /// <param name="company">The company.</param>
     /// <param name="key">The case.</param>
@@ -154,6 +165,22 @@ public interface IRecoveryStore
     /// <param name="owner">The owner that took it.</param>
     /// <param name="cancellationToken">Cancels the release.</param>
     ValueTask ReleaseLeaseAsync(CompanyId company, string resource, string owner, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The default implementations of <see cref="IRecoveryStore"/>'s optional members.</summary>
+internal static class RecoveryStoreDefaults
+{
+    public static async IAsyncEnumerable<InstallmentKey> ReadCaseKeysAsync(
+        IRecoveryStore store,
+        CompanyId company,
+        CaseFilter filter,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var c in store.ReadCasesAsync(company, filter, cancellationToken).ConfigureAwait(false))
+        {
+            yield return c.Key;
+        }
+    }
 }
 
 /// <summary>Checks the arguments of <see cref="IRecoveryStore.TryAcquireLeaseAsync"/> the same way for every store.</summary>

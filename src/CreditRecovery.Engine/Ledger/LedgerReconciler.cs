@@ -107,11 +107,12 @@ public sealed class LedgerReconciler
         // Only a feed read to its end can tell what vanished: an interrupted read throws before this point.
         if (seen is not null)
         {
-            await foreach (var open in _store.ReadCasesAsync(company, CaseFilter.Open, cancellationToken).ConfigureAwait(false))
+            // Keys only: the cases themselves are not needed to tell which ones vanished.
+            await foreach (var key in _store.ReadCaseKeysAsync(company, CaseFilter.Open, cancellationToken).ConfigureAwait(false))
             {
-                if (!seen.Contains(open.Key))
+                if (!seen.Contains(key))
                 {
-                    removed.Add(open.Key);
+                    removed.Add(key);
                 }
             }
         }
