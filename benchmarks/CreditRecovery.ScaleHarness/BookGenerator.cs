@@ -94,7 +94,12 @@ public sealed class BookGenerator
     public int MaxInstallmentsPerCustomer => _counts.Max();
 
     /// <summary>Days from the due date to each dated event of the standard procedure (the due-date transition included).</summary>
-    internal static int[] EventOffsets { get; } = [-Procedures.ReminderDays, 1, Procedures.Dunning1Days, Procedures.Dunning2Days, Procedures.FormalDemandDays, Procedures.CallDays];
+    internal static int[] EventOffsets { get; } = [-BenchProcedures.ReminderDays, 1, BenchProcedures.Dunning1Days, BenchProcedures.Dunning2Days, BenchProcedures.FormalDemandDays, BenchProcedures.CallDays];
+
+    /// <summary>Whether an installment due on <paramref name="due"/> has a dated event of the standard procedure on <paramref name="day"/>.</summary>
+    /// <param name="due">The due date.</param>
+    /// <param name="day">The day.</param>
+    public static bool HasEventOn(LocalDate due, LocalDate day) => Array.IndexOf(EventOffsets, Period.Between(due, day, PeriodUnits.Days).Days) >= 0;
 
     /// <summary>The customer code of customer <paramref name="index"/>.</summary>
     /// <param name="index">The index.</param>

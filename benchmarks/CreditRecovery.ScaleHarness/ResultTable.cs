@@ -58,7 +58,7 @@ public static class ResultTable
         }
 
         md.AppendLine();
-        md.AppendLine(Inv($"Measured on: {result.Machine.Cpu}, {result.Machine.Cores} logical cores, {result.Machine.MemoryGiB} GiB RAM, {result.Machine.Os}, {result.Machine.Runtime}, SQLite {result.Machine.Sqlite}. Harness duration: {Time(result.Duration)}."));
+        md.AppendLine(Inv($"Measured on: {result.Machine.Cpu}, {result.Machine.Cores} logical cores, {result.Machine.MemoryGiB} GiB RAM, {result.Machine.Os}, {result.Machine.Runtime}, SQLite {result.Machine.Sqlite}; databases in {result.Medium}. Harness duration: {Time(result.Duration)}."));
         md.AppendLine();
         md.AppendLine("| Book | Customers | ERP load | Setup sync | Setup run | Due cases | Messages | Tasks | Holds | Floor rows read / transactions / rows written | Sync: opened / paid / partial / unpaid | Open cases | Peak taken by |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");

@@ -10,8 +10,15 @@ public sealed record CustomerWrites(int Cases, long CaseBytes, int History, long
 /// <summary>What a floor run did.</summary>
 /// <param name="DueRows">Due rows read.</param>
 /// <param name="Transactions">Transactions committed (one per customer the engine committed).</param>
-/// <param name="RowsWritten">Rows written, all tables.</param>
-public sealed record FloorResult(int DueRows, int Transactions, long RowsWritten);
+/// <param name="CaseRows">Case rows updated.</param>
+/// <param name="HistoryRows">History rows inserted.</param>
+/// <param name="OutboxRows">Outbox rows inserted.</param>
+/// <param name="TaskRows">Task rows inserted.</param>
+public sealed record FloorResult(int DueRows, int Transactions, int CaseRows, int HistoryRows, int OutboxRows, int TaskRows)
+{
+    /// <summary>Rows written, all tables.</summary>
+    public long RowsWritten => (long)CaseRows + HistoryRows + OutboxRows + TaskRows;
+}
 
 /// <summary>
 /// The physical floor of the daily run on the SQLite store: a raw ADO.NET loop on a copy of the same database taken
@@ -70,11 +77,11 @@ public static class SqliteFloor
             """, 2);
         Read("""
             SELECT o.customer_code, count(*), sum(length(o.payload)) FROM main.outbox o LEFT JOIN pre.outbox p ON p.company = o.company AND p.id = o.id
-            WHERE o.company = $company AND p.id IS NULL GROUP BY o.customer_code;
+            WHERE o.company = $company AND (p.id IS NULL OR p.payload <> o.payload) GROUP BY o.customer_code;
             """, 4);
         Read("""
             SELECT t.customer_code, count(*), sum(length(t.payload)) FROM main.tasks t LEFT JOIN pre.tasks p ON p.company = t.company AND p.id = t.id
-            WHERE t.company = $company AND p.id IS NULL GROUP BY t.customer_code;
+            WHERE t.company = $company AND (p.id IS NULL OR p.payload <> t.payload) GROUP BY t.customer_code;
             """, 6);
         return rows.ToDictionary(
             x => x.Key,
@@ -108,7 +115,7 @@ public static class SqliteFloor
         string? customer = null;
         var dueRows = 0;
         var transactions = 0;
-        long written = 0;
+        int caseRows = 0, historyRows = 0, outboxRows = 0, taskRows = 0;
 
         using (var reader = read.ExecuteReader())
         {
@@ -135,7 +142,7 @@ public static class SqliteFloor
             Write(customer, group);
         }
 
-        return new FloorResult(dueRows, transactions, written);
+        return new FloorResult(dueRows, transactions, caseRows, historyRows, outboxRows, taskRows);
 
         void Write(string code, List<(string Key, long Version)> cases)
         {
@@ -171,7 +178,10 @@ public static class SqliteFloor
 
             transaction.Commit();
             transactions++;
-            written += Math.Min(w.Cases, cases.Count) + w.History + w.Outbox + w.Tasks;
+            caseRows += Math.Min(w.Cases, cases.Count);
+            historyRows += w.History;
+            outboxRows += w.Outbox;
+            taskRows += w.Tasks;
         }
     }
 

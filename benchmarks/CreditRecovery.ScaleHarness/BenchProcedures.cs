@@ -5,7 +5,7 @@ using CreditRecovery.Procedures;
 namespace CreditRecovery.ScaleHarness;
 
 /// <summary>The procedures and company the harness runs: a typical Italian SME's dunning ladder.</summary>
-public static class Procedures
+public static class BenchProcedures
 {
     /// <summary>Days before the due date of the pre-due reminder.</summary>
     public const int ReminderDays = 5;
