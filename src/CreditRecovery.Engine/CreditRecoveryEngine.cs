@@ -1,6 +1,7 @@
 using CreditRecovery.Ledger;
 using CreditRecovery.Operators;
 using CreditRecovery.Ports;
+using CreditRecovery.Reporting;
 using CreditRecovery.Running;
 using CreditRecovery.Workflow;
 using Microsoft.Extensions.Logging;
@@ -25,6 +26,7 @@ public sealed class CreditRecoveryEngine
         Store = store;
         Runner = new RecoveryRunner(store, clock, _companies, options, loggerFactory.CreateLogger<RecoveryRunner>());
         Desk = new OperatorDesk(store, clock, _companies);
+        Reports = new CreditReports(store, clock, _companies, Desk);
         Ledger = ledger is null ? null : new LedgerReconciler(ledger, store, clock, _companies, options, loggerFactory.CreateLogger<LedgerReconciler>());
     }
 
@@ -42,6 +44,9 @@ public sealed class CreditRecoveryEngine
 
     /// <summary>What operators and supervisors do.</summary>
     public OperatorDesk Desk { get; }
+
+    /// <summary>Credit analysis and reports (aging, credit reports, parking areas, planned actions, effectiveness, claimable interest).</summary>
+    public CreditReports Reports { get; }
 
     /// <summary>The configured companies.</summary>
     public IEnumerable<CompanyId> Companies => _companies.Companies;

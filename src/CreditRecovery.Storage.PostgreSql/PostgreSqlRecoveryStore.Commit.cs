@@ -12,21 +12,29 @@ public sealed partial class PostgreSqlRecoveryStore
     private const int BatchSize = 500;
 
     private const string InsertCaseSql = """
-        INSERT INTO cases (company, key, customer_code, status, next_action_date, version, payload)
-        VALUES ($1, $2, $3, $4, $5, $6, $7)
+        INSERT INTO cases (company, key, customer_code, status, next_action_date, version, payload, due_date, currency, residual, payment_type)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
         ON CONFLICT (company, key) DO NOTHING;
         """;
 
     private const string UpdateCaseSql = """
-        UPDATE cases SET customer_code = $3, status = $4, next_action_date = $5, version = $6, payload = $7
-        WHERE company = $1 AND key = $2 AND version = $8;
+        UPDATE cases SET customer_code = $3, status = $4, next_action_date = $5, version = $6, payload = $7,
+            due_date = $8, currency = $9, residual = $10, payment_type = $11
+        WHERE company = $1 AND key = $2 AND version = $12;
+        """;
+
+    private const string DeleteResponsiblesSql = "DELETE FROM customer_responsibles WHERE company = $1 AND customer_code = $2;";
+
+    private const string InsertResponsibleSql = """
+        INSERT INTO customer_responsibles (company, customer_code, position, operator) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING;
         """;
 
     private const string SelectCaseVersionSql = "SELECT version FROM cases WHERE company = $1 AND key = $2;";
 
     private const string UpsertCustomerSql = """
-        INSERT INTO customers (company, code, payload) VALUES ($1, $2, $3)
-        ON CONFLICT (company, code) DO UPDATE SET payload = excluded.payload;
+        INSERT INTO customers (company, code, payload, name, agent, sales_area, category) VALUES ($1, $2, $3, $4, $5, $6, $7)
+        ON CONFLICT (company, code) DO UPDATE SET
+            payload = excluded.payload, name = excluded.name, agent = excluded.agent, sales_area = excluded.sales_area, category = excluded.category;
         """;
 
     private const string InsertHistorySql = "INSERT INTO history (company, case_key, case_version, payload) VALUES ($1, $2, $3, $4);";
@@ -165,6 +173,10 @@ public sealed partial class PostgreSqlRecoveryStore
             command.Parameters.Add(DateParameter(value.NextActionDate));
             command.Parameters.Add(Bigint(value.Version));
             command.Parameters.Add(Json(RecoveryJson.Serialize(value)));
+            command.Parameters.Add(DateParameter(value.Installment.DueDate));
+            command.Parameters.Add(Text(value.Installment.OpenResidual.Currency ?? ""));
+            command.Parameters.Add(new NpgsqlParameter<decimal> { TypedValue = value.Installment.OpenResidual.Amount, NpgsqlDbType = NpgsqlDbType.Numeric });
+            command.Parameters.Add(Text(Name(value.Installment.PaymentType)));
             if (write.ExpectedVersion != 0)
             {
                 command.Parameters.Add(Bigint(write.ExpectedVersion));
@@ -196,7 +208,8 @@ public sealed partial class PostgreSqlRecoveryStore
 
         foreach (var customer in changes.Customers)
         {
-            await batch.AddAsync(UpsertCustomerSql, cancellationToken, Text(company), Text(customer.Code), Json(RecoveryJson.Serialize(customer))).ConfigureAwait(false);
+            await batch.AddAsync(UpsertCustomerSql, cancellationToken, Text(company), Text(customer.Code), Json(RecoveryJson.Serialize(customer)),
+                Text(customer.Name), Text(customer.Agent), Text(customer.SalesArea), Text(customer.Category)).ConfigureAwait(false);
         }
 
         foreach (var entry in changes.History)
@@ -261,6 +274,11 @@ public sealed partial class PostgreSqlRecoveryStore
         foreach (var assignment in changes.Assignments)
         {
             await batch.AddAsync(UpsertAssignmentSql, cancellationToken, Text(company), Text(assignment.CustomerCode), Json(RecoveryJson.Serialize(assignment))).ConfigureAwait(false);
+            await batch.AddAsync(DeleteResponsiblesSql, cancellationToken, Text(company), Text(assignment.CustomerCode)).ConfigureAwait(false);
+            for (var position = 0; position < (assignment.Responsibles?.Count ?? 0); position++)
+            {
+                await batch.AddAsync(InsertResponsibleSql, cancellationToken, Text(company), Text(assignment.CustomerCode), Bigint(position), Text(assignment.Responsibles![position].Value)).ConfigureAwait(false);
+            }
         }
 
         foreach (var assignment in changes.ProcedureAssignments)

@@ -8,20 +8,31 @@ namespace CreditRecovery.Storage.Sqlite;
 public sealed partial class SqliteRecoveryStore
 {
     private const string UpsertCustomerSql = """
-        INSERT INTO customers (company, code, payload) VALUES ($company, $code, $payload)
-        ON CONFLICT (company, code) DO UPDATE SET payload = excluded.payload;
+        INSERT INTO customers (company, code, name, agent, sales_area, category, payload)
+        VALUES ($company, $code, $name, $agent, $sales_area, $category, $payload)
+        ON CONFLICT (company, code) DO UPDATE SET
+            name = excluded.name,
+            agent = excluded.agent,
+            sales_area = excluded.sales_area,
+            category = excluded.category,
+            payload = excluded.payload;
         """;
 
     private const string SelectCaseVersionSql = "SELECT version FROM cases WHERE company = $company AND key = $key;";
 
     private const string UpsertCaseSql = """
-        INSERT INTO cases (company, key, customer_code, status, next_action_date, version, payload)
-        VALUES ($company, $key, $customer_code, $status, $next_action_date, $version, $payload)
+        INSERT INTO cases (company, key, customer_code, status, next_action_date, version, due_date, currency, residual, residual_units, payment_type, payload)
+        VALUES ($company, $key, $customer_code, $status, $next_action_date, $version, $due_date, $currency, $residual, $residual_units, $payment_type, $payload)
         ON CONFLICT (company, key) DO UPDATE SET
             customer_code = excluded.customer_code,
             status = excluded.status,
             next_action_date = excluded.next_action_date,
             version = excluded.version,
+            due_date = excluded.due_date,
+            currency = excluded.currency,
+            residual = excluded.residual,
+            residual_units = excluded.residual_units,
+            payment_type = excluded.payment_type,
             payload = excluded.payload;
         """;
 
@@ -82,6 +93,12 @@ public sealed partial class SqliteRecoveryStore
         ON CONFLICT (company, customer_code) DO UPDATE SET payload = excluded.payload;
         """;
 
+    private const string DeleteResponsiblesSql = "DELETE FROM customer_responsibles WHERE company = $company AND customer_code = $customer_code;";
+
+    private const string InsertResponsibleSql = """
+        INSERT OR IGNORE INTO customer_responsibles (company, customer_code, position, operator) VALUES ($company, $customer_code, $position, $operator);
+        """;
+
     private const string UpsertProcedureAssignmentSql = """
         INSERT INTO procedure_assignments (company, scope, scope_key, purpose, payload)
         VALUES ($company, $scope, $scope_key, $purpose, $payload)
@@ -121,17 +138,26 @@ public sealed partial class SqliteRecoveryStore
         {
             if (changes.Customers.Count > 0)
             {
-                var upsert = batch.Prepare(UpsertCustomerSql, "$company", "$code", "$payload");
+                var upsert = batch.Prepare(UpsertCustomerSql, "$company", "$code", "$name", "$agent", "$sales_area", "$category", "$payload");
                 foreach (var customer in changes.Customers)
                 {
-                    await Batch.ExecuteAsync(upsert, cancellationToken, company, customer.Code, RecoveryJson.Serialize(customer)).ConfigureAwait(false);
+                    await Batch.ExecuteAsync(
+                        upsert,
+                        cancellationToken,
+                        company,
+                        customer.Code,
+                        customer.Name,
+                        customer.Agent,
+                        customer.SalesArea,
+                        customer.Category,
+                        RecoveryJson.Serialize(customer)).ConfigureAwait(false);
                 }
             }
 
             if (changes.Cases.Count > 0)
             {
                 var select = batch.Prepare(SelectCaseVersionSql, "$company", "$key");
-                var upsert = batch.Prepare(UpsertCaseSql, "$company", "$key", "$customer_code", "$status", "$next_action_date", "$version", "$payload");
+                var upsert = batch.Prepare(UpsertCaseSql, "$company", "$key", "$customer_code", "$status", "$next_action_date", "$version", "$due_date", "$currency", "$residual", "$residual_units", "$payment_type", "$payload");
                 foreach (var write in changes.Cases)
                 {
                     var value = write.Case;
@@ -153,6 +179,11 @@ public sealed partial class SqliteRecoveryStore
                         Name(value.Status),
                         value.NextActionDate is { } next ? Text(next) : null,
                         value.Version,
+                        Text(value.Installment.DueDate),
+                        value.Installment.OpenResidual.Currency,
+                        ResidualText(value.Installment.OpenResidual.Amount),
+                        ResidualUnits(value.Installment.OpenResidual.Amount),
+                        Name(value.Installment.PaymentType),
                         RecoveryJson.Serialize(value)).ConfigureAwait(false);
                 }
             }
@@ -238,9 +269,16 @@ public sealed partial class SqliteRecoveryStore
             if (changes.Assignments.Count > 0)
             {
                 var upsert = batch.Prepare(UpsertAssignmentSql, "$company", "$customer_code", "$payload");
+                var clear = batch.Prepare(DeleteResponsiblesSql, "$company", "$customer_code");
+                var insert = batch.Prepare(InsertResponsibleSql, "$company", "$customer_code", "$position", "$operator");
                 foreach (var assignment in changes.Assignments)
                 {
                     await Batch.ExecuteAsync(upsert, cancellationToken, company, assignment.CustomerCode, RecoveryJson.Serialize(assignment)).ConfigureAwait(false);
+                    await Batch.ExecuteAsync(clear, cancellationToken, company, assignment.CustomerCode).ConfigureAwait(false);
+                    for (var position = 0; position < (assignment.Responsibles?.Count ?? 0); position++)
+                    {
+                        await Batch.ExecuteAsync(insert, cancellationToken, company, assignment.CustomerCode, (long)position, assignment.Responsibles![position].Value).ConfigureAwait(false);
+                    }
                 }
             }
 

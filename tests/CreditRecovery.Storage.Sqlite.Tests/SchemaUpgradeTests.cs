@@ -10,8 +10,8 @@ using static CreditRecovery.Testing.StoreContract.ContractSamples;
 namespace CreditRecovery.Storage.Sqlite.Tests;
 
 /// <summary>
-/// A database written by an older release (schema version 1, before leases) is upgraded in place when the current
-/// store opens it, without losing data (issue 4: restarting from a SQLite file made by an older schema version).
+/// A database written by an older release (schema version 1, before leases and report columns) is upgraded in place
+/// when the current store opens it, without losing data (issue 4), and its report columns are backfilled (issue 7).
 /// </summary>
 public sealed class SchemaUpgradeTests : IAsyncLifetime
 {
@@ -66,7 +66,9 @@ public sealed class SchemaUpgradeTests : IAsyncLifetime
             // Referenced tables first (operator_companies references operators).
             foreach (var table in tables.OrderBy(t => t == "operators" ? 0 : 1))
             {
-                Execute(connection, $"INSERT INTO main.{table} SELECT * FROM ref.{table};");
+                // Only the version-1 columns: the report columns of version 3 must be filled by the upgrade itself.
+                var columns = string.Join(", ", Columns(connection, table));
+                Execute(connection, $"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM ref.{table};");
             }
 
             Execute(connection, "DETACH DATABASE ref;");
@@ -93,6 +95,22 @@ public sealed class SchemaUpgradeTests : IAsyncLifetime
 
         Assert.Equal(2L, (await upgraded.GetCaseAsync(Acme, Key("K1")))!.Version);
 
+        // Version 3 backfilled the report columns and the responsibles: reports agree with the reference database.
+        foreach (var dimension in Enum.GetValues<AgingDimension>())
+        {
+            foreach (var scope in new CustomerScope?[] { null, new([Op1], false), new([Op2], true) })
+            {
+                var query = new AgingQuery { AsOf = Today, GroupBy = dimension, Scope = scope };
+                var expected = Testing.Reporting.ReportBook.Sorted(await ReadAsync(reference.ReadAgingAsync(Acme, query)));
+                Assert.NotEmpty(expected);
+                Assert.Equal(expected, Testing.Reporting.ReportBook.Sorted(await ReadAsync(upgraded.ReadAgingAsync(Acme, query))));
+                var filter = new ReportCaseFilter { Scope = scope, DueOnOrBefore = Today.PlusDays(400) };
+                Assert.Equal(
+                    (await ReadAsync(reference.ReadReportCasesAsync(Acme, filter))).Select(c => c.Key),
+                    (await ReadAsync(upgraded.ReadReportCasesAsync(Acme, filter))).Select(c => c.Key));
+            }
+        }
+
         // The upgraded database takes writes (version checks included) and leases.
         var stale = new RecoveryChangeSet(Acme);
         stale.Cases.Add(new CaseWrite(next with { Version = 2 }, 1));
@@ -115,6 +133,20 @@ public sealed class SchemaUpgradeTests : IAsyncLifetime
         }
 
         return items;
+    }
+
+    private static List<string> Columns(SqliteConnection connection, string table)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT name FROM pragma_table_info('{table}', 'main') ORDER BY cid;";
+        using var reader = command.ExecuteReader();
+        var columns = new List<string>();
+        while (reader.Read())
+        {
+            columns.Add(reader.GetString(0));
+        }
+
+        return columns;
     }
 
     private static void Execute(SqliteConnection connection, string sql)

@@ -13,7 +13,7 @@ namespace CreditRecovery.Testing;
 /// companies, commits are atomic and checked against case versions, and reads return snapshots so callers may commit
 /// while iterating.
 /// </summary>
-public sealed class InMemoryRecoveryStore : IRecoveryStore
+public sealed partial class InMemoryRecoveryStore : IRecoveryStore, ICreditAnalyticsStore
 {
     private readonly Lock _gate = new();
 

@@ -86,6 +86,9 @@ internal sealed class AccessScope
         return new AccessScope(actor, self.Role, team, visible, self.Role == OperatorRole.Supervisor, assigned);
     }
 
+    /// <summary>The same visibility for a store's set-based queries; <see langword="null"/> when the actor sees everything.</summary>
+    public CustomerScope? ToCustomerScope() => SeesAll ? null : new CustomerScope(Team.ToList(), _unassignedVisible);
+
     public bool CanSee(string customerCode) =>
         _visibleCustomers is null || _visibleCustomers.Contains(customerCode) || (_unassignedVisible && !_assigned.Contains(customerCode));
 
