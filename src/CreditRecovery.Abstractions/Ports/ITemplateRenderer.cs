@@ -18,6 +18,28 @@ public interface ITemplateRenderer
     /// <param name="model">The model: the only data the template can see.</param>
     /// <param name="cancellationToken">Cancels the rendering.</param>
     ValueTask<RenderedMessage> RenderAsync(string templateId, MessageModel model, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Checks a template when procedures load: syntax errors and variables outside the documented model, each with the
+    /// template, file, line and column. Empty when the template is sound; renderers that cannot check return empty.
+    /// </summary>
+    /// <param name="templateId">The template id.</param>
+    IReadOnlyList<TemplateProblem> Validate(string templateId) => [];
+}
+
+/// <summary>A problem found in a template when it was loaded or checked.</summary>
+/// <param name="TemplateId">The template id.</param>
+/// <param name="File">The file or part with the problem (e.g. <c>dunning-1.it.text.liquid</c>).</param>
+/// <param name="Line">Line, from 1 (0 when the problem concerns the whole template).</param>
+/// <param name="Column">Column, from 1 (0 when the problem concerns the whole template).</param>
+/// <param name="Message">What is wrong.</param>
+public sealed record TemplateProblem(string TemplateId, string File, int Line, int Column, string Message)
+{
+    /// <summary>Formats as <c>file(line,column): message</c>.</summary>
+    public override string ToString() =>
+        Line > 0
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{File}({Line},{Column}): {Message}")
+            : $"{File}: {Message}";
 }
 
 /// <summary>Rendered content.</summary>

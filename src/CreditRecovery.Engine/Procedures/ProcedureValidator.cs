@@ -5,7 +5,7 @@ namespace CreditRecovery.Procedures;
 
 /// <summary>
 /// Checks procedures when they are loaded, so a mistake is found at start rather than on the day a step should run:
-/// duplicate ids, missing or unknown templates, steps that can never fire or fire out of order, parking steps without
+/// duplicate ids, missing, unknown or broken templates (syntax errors, unknown variables), steps that can never fire or fire out of order, parking steps without
 /// an area, and companies that name unknown procedures.
 /// </summary>
 public static class ProcedureValidator
@@ -159,6 +159,10 @@ public static class ProcedureValidator
                 else if (templates is not null && !templates.HasTemplate(step.TemplateId))
                 {
                     errors.Add($"{at}: template '{step.TemplateId}' does not exist");
+                }
+                else if (templates is not null)
+                {
+                    errors.AddRange(templates.Validate(step.TemplateId).Select(p => $"{at}: template '{step.TemplateId}': {p}"));
                 }
             }
 
