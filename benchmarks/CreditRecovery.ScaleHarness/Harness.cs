@@ -252,9 +252,9 @@ public static class Harness
 
         // P4: aging of the open book.
         watch.Restart();
-        var buckets = Aging.Query(storePath, company, MeasuredDay);
+        var (buckets, agingCells) = await Aging.QueryAsync(store, company, MeasuredDay, cancellationToken).ConfigureAwait(false);
         var aging = watch.Elapsed;
-        log.WriteLine($"[{size:N0}] P4: aging {aging.TotalSeconds:F2} s");
+        log.WriteLine($"[{size:N0}] P4: aging {aging.TotalSeconds:F2} s ({agingCells:N0} customer × bucket cells)");
 
         return new SizeResult
         {

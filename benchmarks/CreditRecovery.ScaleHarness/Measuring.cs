@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using CreditRecovery.Ports;
 using Microsoft.Data.Sqlite;
 using NodaTime;
-using NodaTime.Text;
 
 namespace CreditRecovery.ScaleHarness;
 
@@ -87,61 +87,40 @@ public sealed class PeakWorkingSet
     }
 }
 
-/// <summary>One aging bucket: open cases and their open residual.</summary>
+/// <summary>One aging bucket: open installments and their open residual.</summary>
 /// <param name="Name">The bucket.</param>
-/// <param name="Cases">Open cases.</param>
+/// <param name="Cases">Open installments.</param>
 /// <param name="Residual">Open residual, in euros.</param>
 public sealed record AgingBucket(string Name, int Cases, decimal Residual);
 
 /// <summary>
-/// P4: aging of the open book per customer in five buckets (not yet due, 1–30, 31–60, 61–90, over 90 days past due) as
-/// one set-based query over the store's cases (the due date and residual read from the stored JSON), grouped by customer
-/// and bucket; the per-customer rows are then summed into the totals shown.
+/// P4: the reports' aging (<see cref="ICreditAnalyticsStore.ReadAgingAsync"/>) of the open book by customer in the
+/// default buckets, as an operator's aging report asks it; the per-customer cells are summed into the totals shown.
 /// </summary>
 public static class Aging
 {
     /// <summary>The bucket names.</summary>
-    public static readonly string[] Names = ["not due", "1-30", "31-60", "61-90", "90+"];
+    public static IReadOnlyList<string> Names { get; } = Enumerable.Range(0, AgingBuckets.Default.Count).Select(AgingBuckets.Default.Label).ToList();
 
-    /// <summary>The query.</summary>
-    public const string Sql = """
-        SELECT customer_code,
-               CASE WHEN due >= $today THEN 0
-                    WHEN julianday($today) - julianday(due) <= 30 THEN 1
-                    WHEN julianday($today) - julianday(due) <= 60 THEN 2
-                    WHEN julianday($today) - julianday(due) <= 90 THEN 3
-                    ELSE 4 END AS bucket,
-               count(*), total(residual)
-        FROM (SELECT customer_code,
-                     json_extract(payload, '$.installment.dueDate') AS due,
-                     json_extract(payload, '$.installment.openResidual.amount') AS residual
-              FROM cases WHERE company = $company AND status <> 'Closed')
-        GROUP BY customer_code, bucket;
-        """;
-
-    /// <summary>Runs the query on a store file.</summary>
-    /// <param name="database">The store's file.</param>
+    /// <summary>Runs the aging on a store.</summary>
+    /// <param name="store">The store.</param>
     /// <param name="company">The company.</param>
     /// <param name="today">The date the ages count to.</param>
-    public static IReadOnlyList<AgingBucket> Query(string database, CompanyId company, LocalDate today)
+    /// <param name="cancellationToken">Cancels the query.</param>
+    public static async Task<(IReadOnlyList<AgingBucket> Buckets, int Cells)> QueryAsync(ICreditAnalyticsStore store, CompanyId company, LocalDate today, CancellationToken cancellationToken)
     {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = Sql;
-        command.Parameters.AddWithValue("$company", company.Value);
-        command.Parameters.AddWithValue("$today", LocalDatePattern.Iso.Format(today));
-        var counts = new int[Names.Length];
-        var residuals = new decimal[Names.Length];
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        ArgumentNullException.ThrowIfNull(store);
+        var counts = new int[Names.Count];
+        var residuals = new decimal[Names.Count];
+        var cells = 0;
+        await foreach (var cell in store.ReadAgingAsync(company, new AgingQuery { AsOf = today, GroupBy = AgingDimension.Customer }, cancellationToken).ConfigureAwait(false))
         {
-            var bucket = reader.GetInt32(1);
-            counts[bucket] += reader.GetInt32(2);
-            residuals[bucket] += (decimal)reader.GetDouble(3);
+            counts[cell.Bucket] += cell.Installments;
+            residuals[cell.Bucket] += cell.Residual;
+            cells++;
         }
 
-        return Names.Select((name, i) => new AgingBucket(name, counts[i], decimal.Round(residuals[i], 2))).ToList();
+        return (Names.Select((name, i) => new AgingBucket(name, counts[i], residuals[i])).ToList(), cells);
     }
 }
 

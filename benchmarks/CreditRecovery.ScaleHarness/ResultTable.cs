@@ -21,7 +21,7 @@ public static class ResultTable
             rows.Add(["P1 daily run", book, Pair(s.Run, s.RunCpu), "floor " + Pair(s.Floor, s.FloorCpu), Ratios(s.RunRatio, s.RunCpuRatio), "≤ 2.0×", Met(s.RunCpuRatio <= 2.0)]);
             rows.Add(["P2 peak working set, daily run", book, Mib(s.PeakWorkingSet), "", "", s.Installments >= 1_000_000 ? "≤ 512 MiB" : "(at 1M)", s.Installments >= 1_000_000 ? Met(s.PeakWorkingSet <= 512L * 1048576) : ""]);
             rows.Add(["P3 snapshot sync, 1 % changed", book, Pair(s.Sync, s.SyncCpu), "raw read " + Pair(s.SnapshotRead, s.SnapshotReadCpu), Ratios(s.SyncRatio, s.SyncCpuRatio), "≤ 1.5×", Met(s.SyncCpuRatio <= 1.5)]);
-            rows.Add(["P4 aging (per customer × 5 buckets)", book, Time(s.Aging), "", "", s.Installments >= 1_000_000 ? "< 5 s" : "(at 1M)", s.Installments >= 1_000_000 ? Met(s.Aging.TotalSeconds < 5) : ""]);
+            rows.Add(["P4 aging by customer (reports' ReadAgingAsync)", book, Time(s.Aging), "", "", s.Installments >= 1_000_000 ? "< 5 s" : "(at 1M)", s.Installments >= 1_000_000 ? Met(s.Aging.TotalSeconds < 5) : ""]);
         }
 
         var first = result.Sizes.Count > 0 ? result.Sizes[0] : null;

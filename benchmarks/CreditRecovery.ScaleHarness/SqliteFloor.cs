@@ -24,7 +24,8 @@ public sealed record FloorResult(int DueRows, int Transactions, int CaseRows, in
 /// The physical floor of the daily run on the SQLite store: a raw ADO.NET loop on a copy of the same database taken
 /// just before the engine's run. It reads the same due rows with the same query (payload text included, nothing
 /// parsed), and for every customer the engine committed it writes, in one <c>BEGIN IMMEDIATE</c> transaction as the
-/// engine does, the same number of case updates, history, outbox and task rows with payloads of the same size, through
+/// engine does, the same number of case updates (the same columns, so the same indexes), history, outbox and task rows
+/// with payloads of the same size, through
 /// prepared statements and a reader on its own connection (as the store does). No JSON, no rules, no objects.
 /// </summary>
 public static class SqliteFloor
@@ -103,7 +104,7 @@ public static class SqliteFloor
         using var writing = Open(connectionString);
         using var read = reading.CreateCommand();
         read.CommandText = """
-            SELECT key, customer_code, version, payload FROM cases WHERE company = $company AND status <> 'Closed' AND next_action_date <= $until
+            SELECT key, customer_code, version, payload, status, due_date, currency, residual, residual_units, payment_type FROM cases WHERE company = $company AND status <> 'Closed' AND next_action_date <= $until
             ORDER BY customer_code COLLATE BINARY, key COLLATE BINARY;
             """;
         read.Parameters.AddWithValue("$company", company.Value);
@@ -111,7 +112,7 @@ public static class SqliteFloor
 
         var next = Iso.Format(date.PlusDays(1));
         var ticks = createdAt.ToUnixTimeTicks();
-        var group = new List<(string Key, long Version)>();
+        var group = new List<(string Key, long Version, object[] Columns)>();
         string? customer = null;
         var dueRows = 0;
         var transactions = 0;
@@ -125,6 +126,12 @@ public static class SqliteFloor
                 var code = reader.GetString(1);
                 var version = reader.GetInt64(2);
                 _ = reader.GetString(3);
+                var columns = new object[6];
+                for (var c = 0; c < columns.Length; c++)
+                {
+                    columns[c] = reader.GetValue(4 + c);
+                }
+
                 dueRows++;
                 if (customer is not null && !string.Equals(customer, code, StringComparison.Ordinal))
                 {
@@ -133,7 +140,7 @@ public static class SqliteFloor
                 }
 
                 customer = code;
-                group.Add((key, version));
+                group.Add((key, version, columns));
             }
         }
 
@@ -144,7 +151,7 @@ public static class SqliteFloor
 
         return new FloorResult(dueRows, transactions, caseRows, historyRows, outboxRows, taskRows);
 
-        void Write(string code, List<(string Key, long Version)> cases)
+        void Write(string code, List<(string Key, long Version, object[] Columns)> cases)
         {
             if (!plan.TryGetValue(code, out var w))
             {
@@ -152,13 +159,18 @@ public static class SqliteFloor
             }
 
             using var transaction = writing.BeginTransaction(deferred: false);
-            using var update = Prepare(writing, transaction, "UPDATE cases SET next_action_date = $next, version = version + 1, payload = $payload WHERE company = $company AND key = $key AND version = $version;", "$next", "$payload", "$company", "$key", "$version");
+            using var update = Prepare(writing, transaction, """
+                UPDATE cases SET next_action_date = $next, version = version + 1, payload = $payload, customer_code = $customer, status = $status,
+                    due_date = $due_date, currency = $currency, residual = $residual, residual_units = $residual_units, payment_type = $payment_type
+                WHERE company = $company AND key = $key AND version = $version;
+                """, "$next", "$payload", "$company", "$key", "$version", "$customer", "$status", "$due_date", "$currency", "$residual", "$residual_units", "$payment_type");
             using var history = Prepare(writing, transaction, "INSERT INTO history (company, case_key, case_version, payload) VALUES ($company, $key, $version, $payload);", "$company", "$key", "$version", "$payload");
             using var outbox = Prepare(writing, transaction, "INSERT INTO outbox (company, id, customer_code, status, created_at, payload) VALUES ($company, $id, $customer, 'Pending', $at, $payload);", "$company", "$id", "$customer", "$at", "$payload");
             using var task = Prepare(writing, transaction, "INSERT INTO tasks (company, id, customer_code, assigned_to, status, due_on, payload) VALUES ($company, $id, $customer, 'anna', 'Open', $due, $payload);", "$company", "$id", "$customer", "$due", "$payload");
             for (var i = 0; i < w.Cases && i < cases.Count; i++)
             {
-                Execute(update, next, Payload(w.CaseBytes, w.Cases), company.Value, cases[i].Key, cases[i].Version);
+                var c = cases[i].Columns;
+                Execute(update, next, Payload(w.CaseBytes, w.Cases), company.Value, cases[i].Key, cases[i].Version, code, c[0], c[1], c[2], c[3], c[4], c[5]);
             }
 
             for (var i = 0; i < w.History; i++)

@@ -31,7 +31,7 @@ public sealed class BenchmarkSuiteSmokeTests
             var summaries = BenchmarkRunner.Run(typeof(StateTransitionBenchmarks).Assembly, config);
 
             var types = summaries.SelectMany(s => s.BenchmarksCases).Select(c => c.Descriptor.Type.Name).Distinct().Order().ToList();
-            Assert.Equal(["GroupingBenchmarks", "ProcedureResolutionBenchmarks", "ReconciliationBenchmarks", "StateTransitionBenchmarks"], types);
+            Assert.Equal(["GroupingBenchmarks", "ProcedureResolutionBenchmarks", "ReconciliationBenchmarks", "StateTransitionBenchmarks", "TemplateRenderBenchmarks"], types);
             foreach (var summary in summaries)
             {
                 Assert.False(summary.HasCriticalValidationErrors, string.Join("\n", summary.ValidationErrors.Select(e => e.Message)) + "\n" + log.GetLog());
