@@ -23,7 +23,7 @@ public sealed record FloorResult(int DueRows, int Transactions, int CaseRows, in
 /// <summary>
 /// The physical floor of the daily run on the SQLite store: a raw ADO.NET loop on a copy of the same database taken
 /// just before the engine's run. It reads the same due rows with the same query (payload text included, nothing
-/// parsed), and for every customer the engine committed it writes, in one <c>BEGIN IMMEDIATE</c> transaction as the
+/// parsed; the read is closed before writing), and for every customer the engine committed it writes, in one <c>BEGIN IMMEDIATE</c> transaction as the
 /// engine does, the same number of case updates (the same columns, so the same indexes), history, outbox and task rows
 /// with payloads of the same size, through
 /// prepared statements and a reader on its own connection (as the store does). No JSON, no rules, no objects.
@@ -112,19 +112,17 @@ public static class SqliteFloor
 
         var next = Iso.Format(date.PlusDays(1));
         var ticks = createdAt.ToUnixTimeTicks();
-        var group = new List<(string Key, long Version, object[] Columns)>();
-        string? customer = null;
+        var due = new List<(string Key, string Customer, long Version, object[] Columns)>();
         var dueRows = 0;
         var transactions = 0;
         int caseRows = 0, historyRows = 0, outboxRows = 0, taskRows = 0;
 
+        // Read every due row first and close the read, as the engine does: a read left open across the commits would keep
+        // SQLite's write-ahead log from being checkpointed.
         using (var reader = read.ExecuteReader())
         {
             while (reader.Read())
             {
-                var key = reader.GetString(0);
-                var code = reader.GetString(1);
-                var version = reader.GetInt64(2);
                 _ = reader.GetString(3);
                 var columns = new object[6];
                 for (var c = 0; c < columns.Length; c++)
@@ -132,16 +130,23 @@ public static class SqliteFloor
                     columns[c] = reader.GetValue(4 + c);
                 }
 
+                due.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2), columns));
                 dueRows++;
-                if (customer is not null && !string.Equals(customer, code, StringComparison.Ordinal))
-                {
-                    Write(customer, group);
-                    group.Clear();
-                }
-
-                customer = code;
-                group.Add((key, version, columns));
             }
+        }
+
+        var group = new List<(string Key, long Version, object[] Columns)>();
+        string? customer = null;
+        foreach (var (key, code, version, columns) in due)
+        {
+            if (customer is not null && !string.Equals(customer, code, StringComparison.Ordinal))
+            {
+                Write(customer, group);
+                group.Clear();
+            }
+
+            customer = code;
+            group.Add((key, version, columns));
         }
 
         if (customer is not null)

@@ -74,8 +74,8 @@ public sealed partial class SqliteRecoveryStore
     }
 
     /// <inheritdoc />
-    /// <remarks>Reads the key column only: no payload is read or decoded.</remarks>
-    public async IAsyncEnumerable<InstallmentKey> ReadCaseKeysAsync(
+    /// <remarks>Reads the key and customer columns only: no payload is read or decoded.</remarks>
+    public async IAsyncEnumerable<CaseRef> ReadCaseRefsAsync(
         CompanyId company,
         CaseFilter filter,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -88,12 +88,12 @@ public sealed partial class SqliteRecoveryStore
 
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = CaseQuery(filter, "key");
+        command.CommandText = CaseQuery(filter, "key, customer_code");
         Bind(command, CaseParameters(company, filter));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            yield return new InstallmentKey(reader.GetString(0));
+            yield return new CaseRef(new InstallmentKey(reader.GetString(0)), reader.GetString(1));
         }
     }
 

@@ -108,11 +108,11 @@ public sealed class LedgerReconciler
         if (seen is not null)
         {
             // Keys only: the cases themselves are not needed to tell which ones vanished.
-            await foreach (var key in _store.ReadCaseKeysAsync(company, CaseFilter.Open, cancellationToken).ConfigureAwait(false))
+            await foreach (var open in _store.ReadCaseRefsAsync(company, CaseFilter.Open, cancellationToken).ConfigureAwait(false))
             {
-                if (!seen.Contains(key))
+                if (!seen.Contains(open.Key))
                 {
-                    removed.Add(key);
+                    removed.Add(open.Key);
                 }
             }
         }

@@ -72,60 +72,65 @@ public sealed class RecoveryRunner
             return Complete(run, company, businessDate);
         }
 
-        // Due cases arrive ordered by customer: each customer's cases form one unit of work. Customers are taken a
-        // window at a time, so that their master data and assignments are read with one query per window, not per customer.
-        var window = new CustomerWindow(run);
-        await foreach (var c in _store.ReadCasesAsync(company, filter, cancellationToken).ConfigureAwait(false))
+        // Due cases arrive ordered by customer: each customer's cases form one unit of work. First a short read lists the
+        // day's customers (keys only); then customers are worked a window at a time: the window's cases, master data and
+        // assignments are read with one query each, and no read stays open across the commits (on SQLite a long read
+        // keeps the write-ahead log from being checkpointed, and it grows by every commit of the run).
+        foreach (var codes in (await DueCustomersAsync(company, filter, cancellationToken).ConfigureAwait(false)).Chunk(CustomerWindowSize))
         {
-            await window.AddAsync(c, cancellationToken).ConfigureAwait(false);
+            await RunWindowAsync(run, company, filter, codes, null, cancellationToken).ConfigureAwait(false);
         }
 
-        await window.FlushAsync(cancellationToken).ConfigureAwait(false);
         return Complete(run, company, businessDate);
     }
 
-    /// <summary>How many customers' master data a run reads with one query.</summary>
+    /// <summary>How many customers a run works with one read of their cases, master data and assignments.</summary>
     internal const int CustomerWindowSize = 128;
 
-    /// <summary>Collects due cases customer by customer and runs them a window of customers at a time.</summary>
-    private sealed class CustomerWindow(DayRun run)
+    private async ValueTask<List<string>> DueCustomersAsync(CompanyId company, CaseFilter filter, CancellationToken cancellationToken)
     {
-        private readonly List<List<RecoveryCase>> _customers = [];
-        private int _cases;
-
-        public async ValueTask AddAsync(RecoveryCase c, CancellationToken cancellationToken)
+        var codes = new List<string>();
+        await foreach (var r in _store.ReadCaseRefsAsync(company, filter, cancellationToken).ConfigureAwait(false))
         {
-            if (_customers.Count == 0 || !string.Equals(_customers[^1][0].CustomerCode, c.CustomerCode, StringComparison.Ordinal))
+            if (codes.Count == 0 || !string.Equals(codes[^1], r.CustomerCode, StringComparison.Ordinal))
             {
-                // A window also closes on its case count, so that a few customers with huge books do not pile up in memory.
-                if (_customers.Count >= CustomerWindowSize || _cases >= CustomerWindowSize * 16)
-                {
-                    await FlushAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                _customers.Add([]);
+                codes.Add(r.CustomerCode);
             }
-
-            _customers[^1].Add(c);
-            _cases++;
         }
 
-        public async ValueTask FlushAsync(CancellationToken cancellationToken)
+        return codes;
+    }
+
+    /// <summary>
+    /// Runs a window of customers: reads their due cases now (so what another worker or an operator did meanwhile is
+    /// seen), their master data and assignments, and processes them customer by customer.
+    /// </summary>
+    /// <returns><see langword="false"/> when <paramref name="beforeCustomer"/> said to stop.</returns>
+    private async ValueTask<bool> RunWindowAsync(DayRun run, CompanyId company, CaseFilter filter, string[] codes, Func<ValueTask<bool>>? beforeCustomer, CancellationToken cancellationToken)
+    {
+        var window = new List<List<RecoveryCase>>(codes.Length);
+        await foreach (var c in _store.ReadCasesAsync(company, filter with { CustomerCodes = codes }, cancellationToken).ConfigureAwait(false))
         {
-            if (_customers.Count == 0)
+            if (window.Count == 0 || !string.Equals(window[^1][0].CustomerCode, c.CustomerCode, StringComparison.Ordinal))
             {
-                return;
+                window.Add([]);
             }
 
-            await run.PrefetchAsync(_customers.Select(g => g[0].CustomerCode).ToList(), cancellationToken).ConfigureAwait(false);
-            foreach (var cases in _customers)
-            {
-                await run.ProcessCustomerAsync(cases, cancellationToken).ConfigureAwait(false);
-            }
-
-            _customers.Clear();
-            _cases = 0;
+            window[^1].Add(c);
         }
+
+        await run.PrefetchAsync(codes, cancellationToken).ConfigureAwait(false);
+        foreach (var cases in window)
+        {
+            if (beforeCustomer is not null && !await beforeCustomer().ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            await run.ProcessCustomerAsync(cases, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -172,25 +177,19 @@ public sealed class RecoveryRunner
             throw new ArgumentOutOfRangeException(nameof(options), options.LeaseDuration, "The lease duration must be positive.");
         }
 
-        // Read the due cases once, keeping only which customers each partition has (in order): the cases themselves are
-        // read again a window of customers at a time when the partition is leased, so the day's due cases never sit in
-        // memory all together.
+        // List the day's customers once (keys only), by partition, each partition's customers in order; a partition's
+        // cases are read a window of customers at a time when it is leased.
         var partitions = new SortedDictionary<int, List<string>>();
-        string? previous = null;
-        await foreach (var c in _store.ReadCasesAsync(company, filter, cancellationToken).ConfigureAwait(false))
+        foreach (var code in await DueCustomersAsync(company, filter, cancellationToken).ConfigureAwait(false))
         {
-            if (previous is null || !string.Equals(previous, c.CustomerCode, StringComparison.Ordinal))
+            var partition = PartitionOf(code, options.Partitions);
+            if (!partitions.TryGetValue(partition, out var customers))
             {
-                previous = c.CustomerCode;
-                var partition = PartitionOf(c.CustomerCode, options.Partitions);
-                if (!partitions.TryGetValue(partition, out var customers))
-                {
-                    customers = [];
-                    partitions[partition] = customers;
-                }
-
-                customers.Add(c.CustomerCode);
+                customers = [];
+                partitions[partition] = customers;
             }
+
+            customers.Add(code);
         }
 
         // Renew a lease when half of it has passed, so a long partition is not taken over while it is worked on.
@@ -208,41 +207,27 @@ public sealed class RecoveryRunner
             }
 
             run.PartitionsProcessed.Add(partition);
-            var lost = false;
+            async ValueTask<bool> KeepLease()
+            {
+                var now = _clock.GetCurrentInstant();
+                if (now - leasedAt < renewAfter)
+                {
+                    return true;
+                }
+
+                // When our lease expired and another worker took the partition over, the rest is left to it.
+                if (!await _store.TryAcquireLeaseAsync(company, resource, workerId, now, options.LeaseDuration, cancellationToken).ConfigureAwait(false))
+                {
+                    return false;
+                }
+
+                leasedAt = now;
+                return true;
+            }
+
             foreach (var codes in customers.Chunk(CustomerWindowSize))
             {
-                // The window's cases, read now: what another worker or an operator did meanwhile is seen.
-                var window = new List<List<RecoveryCase>>(codes.Length);
-                await foreach (var c in _store.ReadCasesAsync(company, filter with { CustomerCodes = codes }, cancellationToken).ConfigureAwait(false))
-                {
-                    if (window.Count == 0 || !string.Equals(window[^1][0].CustomerCode, c.CustomerCode, StringComparison.Ordinal))
-                    {
-                        window.Add([]);
-                    }
-
-                    window[^1].Add(c);
-                }
-
-                await run.PrefetchAsync(codes, cancellationToken).ConfigureAwait(false);
-                foreach (var cases in window)
-                {
-                    var now = _clock.GetCurrentInstant();
-                    if (now - leasedAt >= renewAfter)
-                    {
-                        if (!await _store.TryAcquireLeaseAsync(company, resource, workerId, now, options.LeaseDuration, cancellationToken).ConfigureAwait(false))
-                        {
-                            // Our lease expired and another worker took the partition over: leave the rest to it.
-                            lost = true;
-                            break;
-                        }
-
-                        leasedAt = now;
-                    }
-
-                    await run.ProcessCustomerAsync(cases, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (lost)
+                if (!await RunWindowAsync(run, company, filter, codes, KeepLease, cancellationToken).ConfigureAwait(false))
                 {
                     break;
                 }
