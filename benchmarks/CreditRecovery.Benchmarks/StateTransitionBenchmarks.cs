@@ -9,6 +9,7 @@ namespace CreditRecovery.Benchmarks;
 /// (the cost DECISIONS.md §3 measured). Target: ≤ 2 µs and ≤ 1.5 KB per transition.
 /// </summary>
 [MemoryDiagnoser]
+[BenchmarkCategory("state transition")]
 public class StateTransitionBenchmarks
 {
     private static readonly CaseStatus[] From = [CaseStatus.NotDue, CaseStatus.Overdue, CaseStatus.InProcedure, CaseStatus.Promised];

@@ -67,7 +67,48 @@ public sealed partial class SqliteRecoveryStore
             yield break;
         }
 
-        var sql = new StringBuilder("SELECT payload FROM cases WHERE company = $company");
+        await foreach (var value in QueryAsync<RecoveryCase>(CaseQuery(filter, "payload"), cancellationToken, CaseParameters(company, filter)).ConfigureAwait(false))
+        {
+            yield return value;
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Reads the key and customer columns only: no payload is read or decoded.</remarks>
+    public async IAsyncEnumerable<CaseRef> ReadCaseRefsAsync(
+        CompanyId company,
+        CaseFilter filter,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (filter.CustomerCodes is { Count: 0 } || filter.Keys is { Count: 0 } || filter.Statuses is { Count: 0 })
+        {
+            yield break;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = CaseQuery(filter, "key, customer_code");
+        Bind(command, CaseParameters(company, filter));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new CaseRef(new InstallmentKey(reader.GetString(0)), reader.GetString(1));
+        }
+    }
+
+    private static (string Name, object? Value)[] CaseParameters(CompanyId company, CaseFilter filter) =>
+    [
+        ("$company", company.Value),
+        ("$until", filter.NextActionOnOrBefore is { } until ? Text(until) : null),
+        ("$codes", JsonArray(filter.CustomerCodes)),
+        ("$keys", JsonArray(filter.Keys?.Select(k => k.Value))),
+        ("$statuses", JsonArray(filter.Statuses?.Select(s => Name(s)))),
+    ];
+
+    private static string CaseQuery(CaseFilter filter, string column)
+    {
+        var sql = new StringBuilder("SELECT ").Append(column).Append(" FROM cases WHERE company = $company");
         if (filter.OpenOnly)
         {
             // Written as in the partial index ix_cases_next_action, so that the planner can use it.
@@ -99,18 +140,7 @@ public sealed partial class SqliteRecoveryStore
         sql.Append(filter.Keys is null
             ? " ORDER BY customer_code COLLATE BINARY, key COLLATE BINARY;"
             : " ORDER BY +customer_code COLLATE BINARY, +key COLLATE BINARY;");
-
-        await foreach (var value in QueryAsync<RecoveryCase>(
-            sql.ToString(),
-            cancellationToken,
-            ("$company", company.Value),
-            ("$until", filter.NextActionOnOrBefore is { } until ? Text(until) : null),
-            ("$codes", JsonArray(filter.CustomerCodes)),
-            ("$keys", JsonArray(filter.Keys?.Select(k => k.Value))),
-            ("$statuses", JsonArray(filter.Statuses?.Select(s => Name(s))))).ConfigureAwait(false))
-        {
-            yield return value;
-        }
+        return sql.ToString();
     }
 
     /// <inheritdoc />

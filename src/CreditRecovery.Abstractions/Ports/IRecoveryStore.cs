@@ -52,6 +52,18 @@ public interface IRecoveryStore
     /// <param name="cancellationToken">Cancels the read.</param>
     IAsyncEnumerable<RecoveryCase> ReadCasesAsync(CompanyId company, CaseFilter filter, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads only the keys and customers of the cases matching a filter, in the order of <see cref="ReadCasesAsync"/>. The
+    /// default reads the cases and keeps those two fields; stores override it to skip reading and decoding the cases.
+    /// The daily run uses it to list the day's customers with a short read before it works on them (so no read stays
+    /// open across its commits), and the ledger alignment to find the open cases a snapshot no longer lists.
+    /// </summary>
+    /// <param name="company">The company.</param>
+    /// <param name="filter">The filter.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    IAsyncEnumerable<CaseRef> ReadCaseRefsAsync(CompanyId company, CaseFilter filter, CancellationToken cancellationToken = default) =>
+        RecoveryStoreDefaults.ReadCaseRefsAsync(this, company, filter, cancellationToken);
+
     /// <summary>Reads a case's history, oldest first.</summary>
     /// <param name="company">The company.</param>
     /// <param name="key">The case.</param>
@@ -155,6 +167,27 @@ public interface IRecoveryStore
     /// <param name="cancellationToken">Cancels the release.</param>
     ValueTask ReleaseLeaseAsync(CompanyId company, string resource, string owner, CancellationToken cancellationToken = default);
 }
+
+/// <summary>The default implementations of <see cref="IRecoveryStore"/>'s optional members.</summary>
+internal static class RecoveryStoreDefaults
+{
+    public static async IAsyncEnumerable<CaseRef> ReadCaseRefsAsync(
+        IRecoveryStore store,
+        CompanyId company,
+        CaseFilter filter,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var c in store.ReadCasesAsync(company, filter, cancellationToken).ConfigureAwait(false))
+        {
+            yield return new CaseRef(c.Key, c.CustomerCode);
+        }
+    }
+}
+
+/// <summary>A case's identity and customer, without the case (<see cref="IRecoveryStore.ReadCaseRefsAsync"/>).</summary>
+/// <param name="Key">The installment key.</param>
+/// <param name="CustomerCode">The customer.</param>
+public readonly record struct CaseRef(InstallmentKey Key, string CustomerCode);
 
 /// <summary>Checks the arguments of <see cref="IRecoveryStore.TryAcquireLeaseAsync"/> the same way for every store.</summary>
 public static class LeaseArguments

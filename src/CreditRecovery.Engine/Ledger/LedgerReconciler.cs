@@ -107,7 +107,8 @@ public sealed class LedgerReconciler
         // Only a feed read to its end can tell what vanished: an interrupted read throws before this point.
         if (seen is not null)
         {
-            await foreach (var open in _store.ReadCasesAsync(company, CaseFilter.Open, cancellationToken).ConfigureAwait(false))
+            // Keys only: the cases themselves are not needed to tell which ones vanished.
+            await foreach (var open in _store.ReadCaseRefsAsync(company, CaseFilter.Open, cancellationToken).ConfigureAwait(false))
             {
                 if (!seen.Contains(open.Key))
                 {
@@ -186,13 +187,15 @@ public sealed class LedgerReconciler
             for (var attempt = 0; ; attempt++)
             {
                 var changes = new RecoveryChangeSet(context.Company);
-                changes.Customers.AddRange(_pendingCustomers.Values);
+                var (customers, stored) = await LoadCustomersAsync(cancellationToken).ConfigureAwait(false);
+
+                // Master data the store already holds as it is is not written again: on an ordinary day almost none changed.
+                changes.Customers.AddRange(_pendingCustomers.Values.Where(c => !stored.TryGetValue(c.Code, out var known) || known != c));
                 changes.Quarantine.AddRange(_quarantine);
                 var counters = (Opened: 0, Paid: 0, Partial: 0, Reopened: 0, Unpaid: 0);
 
                 if (_pendingInstallments.Count > 0)
                 {
-                    var customers = await LoadCustomersAsync(cancellationToken).ConfigureAwait(false);
                     var existing = new Dictionary<InstallmentKey, RecoveryCase>();
                     var filter = new CaseFilter { Keys = _pendingInstallments.Keys.ToList() };
                     await foreach (var c in owner._store.ReadCasesAsync(context.Company, filter, cancellationToken).ConfigureAwait(false))
@@ -299,19 +302,29 @@ public sealed class LedgerReconciler
             Arrangement = null,
         };
 
-        private async ValueTask<Dictionary<string, Customer>> LoadCustomersAsync(CancellationToken cancellationToken)
+        /// <summary>
+        /// The customers of the pending records: the ledger's version where it sent one, else the stored one; and the
+        /// stored versions of all of them (one query), to tell which of the ledger's customers changed.
+        /// </summary>
+        private async ValueTask<(Dictionary<string, Customer> Current, Dictionary<string, Customer> Stored)> LoadCustomersAsync(CancellationToken cancellationToken)
         {
-            var result = new Dictionary<string, Customer>(_pendingCustomers, StringComparer.Ordinal);
-            var missing = _pendingInstallments.Values.Select(i => i.CustomerCode).Where(code => !result.ContainsKey(code)).Distinct(StringComparer.Ordinal).ToList();
-            if (missing.Count > 0)
+            var stored = new Dictionary<string, Customer>(StringComparer.Ordinal);
+            var codes = _pendingCustomers.Keys.Concat(_pendingInstallments.Values.Select(i => i.CustomerCode)).Distinct(StringComparer.Ordinal).ToList();
+            if (codes.Count > 0)
             {
-                await foreach (var c in owner._store.ReadCustomersAsync(context.Company, missing, cancellationToken).ConfigureAwait(false))
+                await foreach (var c in owner._store.ReadCustomersAsync(context.Company, codes, cancellationToken).ConfigureAwait(false))
                 {
-                    result[c.Code] = c;
+                    stored[c.Code] = c;
                 }
             }
 
-            return result;
+            var current = new Dictionary<string, Customer>(stored, StringComparer.Ordinal);
+            foreach (var (code, customer) in _pendingCustomers)
+            {
+                current[code] = customer;
+            }
+
+            return (current, stored);
         }
 
         private CaseChange? Apply(RecoveryCase? existing, Installment installment, Customer? customer, ref (int Opened, int Paid, int Partial, int Reopened, int Unpaid) counters)

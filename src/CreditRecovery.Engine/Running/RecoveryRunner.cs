@@ -72,26 +72,65 @@ public sealed class RecoveryRunner
             return Complete(run, company, businessDate);
         }
 
-        var group = new List<RecoveryCase>();
-
-        // Due cases arrive ordered by customer: each customer's cases form one unit of work.
-        await foreach (var c in _store.ReadCasesAsync(company, filter, cancellationToken).ConfigureAwait(false))
+        // Due cases arrive ordered by customer: each customer's cases form one unit of work. First a short read lists the
+        // day's customers (keys only); then customers are worked a window at a time: the window's cases, master data and
+        // assignments are read with one query each, and no read stays open across the commits (on SQLite a long read
+        // keeps the write-ahead log from being checkpointed, and it grows by every commit of the run).
+        foreach (var codes in (await DueCustomersAsync(company, filter, cancellationToken).ConfigureAwait(false)).Chunk(CustomerWindowSize))
         {
-            if (group.Count > 0 && !string.Equals(group[0].CustomerCode, c.CustomerCode, StringComparison.Ordinal))
-            {
-                await run.ProcessCustomerAsync(group, cancellationToken).ConfigureAwait(false);
-                group = [];
-            }
-
-            group.Add(c);
-        }
-
-        if (group.Count > 0)
-        {
-            await run.ProcessCustomerAsync(group, cancellationToken).ConfigureAwait(false);
+            await RunWindowAsync(run, company, filter, codes, null, cancellationToken).ConfigureAwait(false);
         }
 
         return Complete(run, company, businessDate);
+    }
+
+    /// <summary>How many customers a run works with one read of their cases, master data and assignments.</summary>
+    internal const int CustomerWindowSize = 128;
+
+    private async ValueTask<List<string>> DueCustomersAsync(CompanyId company, CaseFilter filter, CancellationToken cancellationToken)
+    {
+        var codes = new List<string>();
+        await foreach (var r in _store.ReadCaseRefsAsync(company, filter, cancellationToken).ConfigureAwait(false))
+        {
+            if (codes.Count == 0 || !string.Equals(codes[^1], r.CustomerCode, StringComparison.Ordinal))
+            {
+                codes.Add(r.CustomerCode);
+            }
+        }
+
+        return codes;
+    }
+
+    /// <summary>
+    /// Runs a window of customers: reads their due cases now (so what another worker or an operator did meanwhile is
+    /// seen), their master data and assignments, and processes them customer by customer.
+    /// </summary>
+    /// <returns><see langword="false"/> when <paramref name="beforeCustomer"/> said to stop.</returns>
+    private async ValueTask<bool> RunWindowAsync(DayRun run, CompanyId company, CaseFilter filter, string[] codes, Func<ValueTask<bool>>? beforeCustomer, CancellationToken cancellationToken)
+    {
+        var window = new List<List<RecoveryCase>>(codes.Length);
+        await foreach (var c in _store.ReadCasesAsync(company, filter with { CustomerCodes = codes }, cancellationToken).ConfigureAwait(false))
+        {
+            if (window.Count == 0 || !string.Equals(window[^1][0].CustomerCode, c.CustomerCode, StringComparison.Ordinal))
+            {
+                window.Add([]);
+            }
+
+            window[^1].Add(c);
+        }
+
+        await run.PrefetchAsync(codes, cancellationToken).ConfigureAwait(false);
+        foreach (var cases in window)
+        {
+            if (beforeCustomer is not null && !await beforeCustomer().ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            await run.ProcessCustomerAsync(cases, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -138,25 +177,19 @@ public sealed class RecoveryRunner
             throw new ArgumentOutOfRangeException(nameof(options), options.LeaseDuration, "The lease duration must be positive.");
         }
 
-        // Read the due cases once; group them by partition, each partition's customers in order.
-        var partitions = new SortedDictionary<int, List<List<RecoveryCase>>>();
-        List<RecoveryCase>? group = null;
-        await foreach (var c in _store.ReadCasesAsync(company, filter, cancellationToken).ConfigureAwait(false))
+        // List the day's customers once (keys only), by partition, each partition's customers in order; a partition's
+        // cases are read a window of customers at a time when it is leased.
+        var partitions = new SortedDictionary<int, List<string>>();
+        foreach (var code in await DueCustomersAsync(company, filter, cancellationToken).ConfigureAwait(false))
         {
-            if (group is null || !string.Equals(group[0].CustomerCode, c.CustomerCode, StringComparison.Ordinal))
+            var partition = PartitionOf(code, options.Partitions);
+            if (!partitions.TryGetValue(partition, out var customers))
             {
-                group = [];
-                var partition = PartitionOf(c.CustomerCode, options.Partitions);
-                if (!partitions.TryGetValue(partition, out var customers))
-                {
-                    customers = [];
-                    partitions[partition] = customers;
-                }
-
-                customers.Add(group);
+                customers = [];
+                partitions[partition] = customers;
             }
 
-            group.Add(c);
+            customers.Add(code);
         }
 
         // Renew a lease when half of it has passed, so a long partition is not taken over while it is worked on.
@@ -174,21 +207,30 @@ public sealed class RecoveryRunner
             }
 
             run.PartitionsProcessed.Add(partition);
-            foreach (var cases in customers)
+            async ValueTask<bool> KeepLease()
             {
                 var now = _clock.GetCurrentInstant();
-                if (now - leasedAt >= renewAfter)
+                if (now - leasedAt < renewAfter)
                 {
-                    if (!await _store.TryAcquireLeaseAsync(company, resource, workerId, now, options.LeaseDuration, cancellationToken).ConfigureAwait(false))
-                    {
-                        // Our lease expired and another worker took the partition over: leave the rest to it.
-                        break;
-                    }
-
-                    leasedAt = now;
+                    return true;
                 }
 
-                await run.ProcessCustomerAsync(cases, cancellationToken).ConfigureAwait(false);
+                // When our lease expired and another worker took the partition over, the rest is left to it.
+                if (!await _store.TryAcquireLeaseAsync(company, resource, workerId, now, options.LeaseDuration, cancellationToken).ConfigureAwait(false))
+                {
+                    return false;
+                }
+
+                leasedAt = now;
+                return true;
+            }
+
+            foreach (var codes in customers.Chunk(CustomerWindowSize))
+            {
+                if (!await RunWindowAsync(run, company, filter, codes, KeepLease, cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
             }
 
             // A finished partition keeps its lease until it expires: workers starting later skip it.
@@ -203,6 +245,9 @@ public sealed class RecoveryRunner
         private readonly List<CaseHold> _holds = [];
         private readonly List<RunError> _errors = [];
         private readonly Instant _now = owner._clock.GetCurrentInstant();
+        private readonly HashSet<string> _prefetched = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Customer> _customers = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, CustomerAssignment> _assignments = new(StringComparer.Ordinal);
         private ProcedureResolver? _resolver;
         private int _examined;
         private int _changed;
@@ -225,6 +270,25 @@ public sealed class RecoveryRunner
             CasesChanged = _changed,
             Errors = _errors,
         };
+
+        /// <summary>Reads the master data and assignments of a window of customers with one query each.</summary>
+        public async ValueTask PrefetchAsync(IReadOnlyCollection<string> customerCodes, CancellationToken cancellationToken)
+        {
+            _prefetched.Clear();
+            _customers.Clear();
+            _assignments.Clear();
+            await foreach (var customer in owner._store.ReadCustomersAsync(context.Company, customerCodes, cancellationToken).ConfigureAwait(false))
+            {
+                _customers[customer.Code] = customer;
+            }
+
+            await foreach (var assignment in owner._store.ReadAssignmentsAsync(context.Company, customerCodes, cancellationToken).ConfigureAwait(false))
+            {
+                _assignments[assignment.CustomerCode] = assignment;
+            }
+
+            _prefetched.UnionWith(customerCodes);
+        }
 
         public async ValueTask ProcessCustomerAsync(List<RecoveryCase> cases, CancellationToken cancellationToken)
         {
@@ -276,11 +340,21 @@ public sealed class RecoveryRunner
         private async ValueTask<CustomerWork> PlanCustomerAsync(string customerCode, List<RecoveryCase> cases, CancellationToken cancellationToken)
         {
             _resolver ??= await ProcedureResolver.LoadAsync(context, owner._store, cancellationToken).ConfigureAwait(false);
-            var customer = await owner._store.GetCustomerAsync(context.Company, customerCode, cancellationToken).ConfigureAwait(false);
+            Customer? customer;
             CustomerAssignment? assignment = null;
-            await foreach (var a in owner._store.ReadAssignmentsAsync(context.Company, [customerCode], cancellationToken).ConfigureAwait(false))
+            if (_prefetched.Remove(customerCode))
             {
-                assignment = a;
+                // Read with its window (PrefetchAsync); a retry after a conflict reads it again below.
+                _customers.Remove(customerCode, out customer);
+                _assignments.Remove(customerCode, out assignment);
+            }
+            else
+            {
+                customer = await owner._store.GetCustomerAsync(context.Company, customerCode, cancellationToken).ConfigureAwait(false);
+                await foreach (var a in owner._store.ReadAssignmentsAsync(context.Company, [customerCode], cancellationToken).ConfigureAwait(false))
+                {
+                    assignment = a;
+                }
             }
 
             var work = new CustomerWork(context, customerCode, customer, assignment, date, _now);
