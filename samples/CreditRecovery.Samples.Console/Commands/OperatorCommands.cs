@@ -91,22 +91,10 @@ internal sealed class AgendaCommand : AsyncCommand<AgendaSettings>
 }
 
 /// <summary>A case with its customer, status and full history.</summary>
-internal sealed class CaseCommand : AsyncCommand<CaseSettings>
+internal sealed class CaseCommand : CaseFileCommand
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, CaseSettings settings, CancellationToken cancellationToken)
+    protected override void Show(Operators.CaseFile file)
     {
-        await using var session = StoreSession.Open(settings);
-        if (session is null)
-        {
-            return 2;
-        }
-
-        var file = await CaseFiles.ReadAsync(session, settings.Key, cancellationToken);
-        if (file is null)
-        {
-            return 2;
-        }
-
         var c = file.Case;
         var i = c.Installment;
         AnsiConsole.Write(new Panel(new Markup(
@@ -124,27 +112,14 @@ internal sealed class CaseCommand : AsyncCommand<CaseSettings>
         }
 
         AnsiConsole.Write(history);
-        return 0;
     }
 }
 
 /// <summary>Why each action on a case was proposed: the steps taken with their reasons and what comes next (X5).</summary>
-internal sealed class WhyCommand : AsyncCommand<CaseSettings>
+internal sealed class WhyCommand : CaseFileCommand
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, CaseSettings settings, CancellationToken cancellationToken)
+    protected override void Show(Operators.CaseFile file)
     {
-        await using var session = StoreSession.Open(settings);
-        if (session is null)
-        {
-            return 2;
-        }
-
-        var file = await CaseFiles.ReadAsync(session, settings.Key, cancellationToken);
-        if (file is null)
-        {
-            return 2;
-        }
-
         var steps = file.Procedure.Steps;
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(file.Case.Key.Value)}[/] follows [bold]{Markup.Escape(file.Procedure.Name)}[/] ({steps.Count} steps), anchored on {LocalDatePattern.Iso.Format(file.Case.AnchorDate)}.");
         foreach (var e in file.History.Where(e => e.Kind is not "LedgerRefreshed"))
@@ -162,9 +137,31 @@ internal sealed class WhyCommand : AsyncCommand<CaseSettings>
         {
             AnsiConsole.MarkupLine(file.Case.IsOpen ? "Every step of the procedure has been taken." : $"The case is closed ({file.Case.ClosedBecause}).");
         }
+    }
+}
 
+/// <summary>A command that shows one case file, read as the supervisor.</summary>
+internal abstract class CaseFileCommand : AsyncCommand<CaseSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, CaseSettings settings, CancellationToken cancellationToken)
+    {
+        await using var session = StoreSession.Open(settings);
+        if (session is null)
+        {
+            return 2;
+        }
+
+        var file = await CaseFiles.ReadAsync(session, settings.Key, cancellationToken);
+        if (file is null)
+        {
+            return 2;
+        }
+
+        Show(file);
         return 0;
     }
+
+    protected abstract void Show(Operators.CaseFile file);
 }
 
 /// <summary>Reads a case file as the supervisor, with a clear message when the key is unknown.</summary>
