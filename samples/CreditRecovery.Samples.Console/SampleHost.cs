@@ -1,6 +1,7 @@
 using CreditRecovery.Adapters.Mexal;
 using CreditRecovery.Delivery.Email;
 using CreditRecovery.Delivery.Letters;
+using CreditRecovery.Documents.Pdf;
 using CreditRecovery.Interest;
 using CreditRecovery.Ports;
 using CreditRecovery.Procedures;
@@ -83,6 +84,25 @@ internal static class SampleHost
         Iban = "IT60X0542811101000000123456",
     };
 
+    /// <summary>
+    /// The fonts PDFs embed: the system's when installed, else the DejaVu Sans files shipped with the sample, so that
+    /// the demo prints letters on a machine without <c>fonts-dejavu-core</c>.
+    /// </summary>
+    public static (string Regular, string Bold)? BundledFontsIfNeeded()
+    {
+        if (PdfFonts.TryFindSystemFonts(out _))
+        {
+            return null;
+        }
+
+        var folder = Path.Combine(AppContext.BaseDirectory, "Fonts");
+        return (Path.Combine(folder, "DejaVuSans.ttf"), Path.Combine(folder, "DejaVuSans-Bold.ttf"));
+    }
+
+    /// <summary>The fonts for PDF reports (see <see cref="BundledFontsIfNeeded"/>).</summary>
+    public static PdfFonts ReportFonts() =>
+        BundledFontsIfNeeded() is { } bundled ? PdfFonts.FromFiles(bundled.Regular, bundled.Bold) : PdfFonts.FindSystemFonts();
+
     /// <summary>Builds the services. <paramref name="mexal"/> is <see langword="null"/> for commands that only read the store.</summary>
     public static ServiceProvider Build(SamplePaths paths, string company, IClock clock, MexalConnection? mexal)
     {
@@ -122,6 +142,12 @@ internal static class SampleHost
         services.AddPrintedLetters(o =>
         {
             o.OutputFolder = paths.Letters;
+            if (BundledFontsIfNeeded() is { } bundled)
+            {
+                o.RegularFontPath = bundled.Regular;
+                o.BoldFontPath = bundled.Bold;
+            }
+
             o.Place = "Milano";
             o.Letterheads[company] = Profile;
         });

@@ -107,7 +107,7 @@ internal sealed class AgingCommand : AsyncCommand<AgingSettings>
             var html = Path.Combine(folder, $"credit-report-{stamp}.html");
             await File.WriteAllTextAsync(html, new HtmlReport(title).AddAging(aging).AddCreditByCustomer(byCustomer).AddParkingAreas(parking).ToString(), cancellationToken);
             var pdf = Path.Combine(folder, $"credit-report-{stamp}.pdf");
-            await File.WriteAllBytesAsync(pdf, ReportPdf.CreditReport(title, aging, byCustomer, parking), cancellationToken);
+            await File.WriteAllBytesAsync(pdf, ReportPdf.CreditReport(title, aging, byCustomer, parking, SampleHost.ReportFonts()), cancellationToken);
             AnsiConsole.MarkupLine($"HTML: [blue]{Markup.Escape(html)}[/]  PDF: [blue]{Markup.Escape(pdf)}[/]");
         }
 
