@@ -154,20 +154,8 @@ public sealed class InboundMailProcessor
                     if (message.Status != OutboxStatus.Failed)
                     {
                         changes.Outbox.Add(message with { Status = OutboxStatus.Failed, LastError = error });
-                        changes.Tasks.Add(new OperatorTask
-                        {
-                            Id = MessageFactory.Id(target.Company, message.CustomerCode, "delivery-failed", message.Id),
-                            Company = target.Company,
-                            CustomerCode = message.CustomerCode,
-                            Kind = OperatorTaskKind.DeliveryFailed,
-                            Title = $"PEC not delivered to {mail.Recipient ?? message.Recipient}: check the address or send by registered letter",
-                            AssignedTo = await ResponsibleAsync(target.Company, message.CustomerCode, cancellationToken).ConfigureAwait(false),
-                            DueOn = today,
-                            Installments = message.Lines.Select(l => l.Key).ToList(),
-                            ProcedureId = message.ProcedureId,
-                            Why = outcome,
-                            CreatedAt = now,
-                        });
+                        var assignee = await DeliveryFailures.ResponsibleAsync(_store, target.Company, message.CustomerCode, cancellationToken).ConfigureAwait(false);
+                        changes.Tasks.Add(DeliveryFailures.Task(target.Company, message, $"PEC not delivered to {mail.Recipient ?? message.Recipient}: check the address or send by registered letter", outcome, assignee, today, now));
                     }
 
                     await AddCaseEventsAsync(changes, context, message, mail, "PecNotDelivered", outcome, now, today, cancellationToken).ConfigureAwait(false);
@@ -219,12 +207,6 @@ public sealed class InboundMailProcessor
             changes.Cases.Add(write);
             changes.History.AddRange(events);
         }
-    }
-
-    private async ValueTask<OperatorId?> ResponsibleAsync(CompanyId company, string customerCode, CancellationToken cancellationToken)
-    {
-        var assignment = await _store.ReadAssignmentsAsync(company, [customerCode], cancellationToken).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return assignment is { Responsibles.Count: > 0 } ? assignment.Responsibles[0] : null;
     }
 
     private static string Fingerprint(string value) =>

@@ -353,27 +353,13 @@ public sealed class OutboxDispatcher
 
     private async ValueTask<OperatorTask> FailureTaskAsync(CompanyContext context, OutboxMessage message, string failure, Instant now, LocalDate today, CancellationToken cancellationToken)
     {
-        var assignment = await _store.ReadAssignmentsAsync(context.Company, [message.CustomerCode], cancellationToken)
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         var title = message.Channel switch
         {
             DeliveryChannel.Letter => "Letter not produced: check the address and send it by hand",
             _ => $"{message.Channel} not delivered to {message.Recipient}: correct the address or contact the customer",
         };
-        return new OperatorTask
-        {
-            Id = MessageFactory.Id(context.Company, message.CustomerCode, "delivery-failed", message.Id),
-            Company = context.Company,
-            CustomerCode = message.CustomerCode,
-            Kind = OperatorTaskKind.DeliveryFailed,
-            Title = title,
-            AssignedTo = assignment is { Responsibles.Count: > 0 } ? assignment.Responsibles[0] : null,
-            DueOn = today,
-            Installments = message.Lines.Select(l => l.Key).ToList(),
-            ProcedureId = message.ProcedureId,
-            Why = $"message {message.Id} ({message.StepName}) failed: {failure}",
-            CreatedAt = now,
-        };
+        var assignee = await DeliveryFailures.ResponsibleAsync(_store, context.Company, message.CustomerCode, cancellationToken).ConfigureAwait(false);
+        return DeliveryFailures.Task(context.Company, message, title, $"message {message.Id} ({message.StepName}) failed: {failure}", assignee, today, now);
     }
 
     private readonly record struct SendAttempt(DeliveryResult Result, InterestStatement? Interest);
@@ -397,14 +383,13 @@ public sealed class OutboxDispatcher
 
         public async ValueTask<Operator?> ResponsibleAsync(string customerCode, CancellationToken cancellationToken)
         {
-            var assignment = await store.ReadAssignmentsAsync(company, [customerCode], cancellationToken).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            if (assignment is not { Responsibles.Count: > 0 })
+            if (await DeliveryFailures.ResponsibleAsync(store, company, customerCode, cancellationToken).ConfigureAwait(false) is not { } responsible)
             {
                 return null;
             }
 
             _operators ??= await store.ReadOperatorsAsync(company, cancellationToken).ToDictionaryAsync(o => o.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return _operators.GetValueOrDefault(assignment.Responsibles[0]);
+            return _operators.GetValueOrDefault(responsible);
         }
     }
 }
