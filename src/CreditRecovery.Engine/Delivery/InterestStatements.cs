@@ -9,14 +9,10 @@ namespace CreditRecovery.Delivery;
 /// <summary>Turns the calculator's claim into the statement a formal demand shows and the case records.</summary>
 internal static class InterestStatements
 {
-    /// <summary>
-    /// The claim on the open residuals as of a date. Interest accrues on what is still open: the ledger gives residuals,
-    /// not the dates of partial payments, so a claim never asks interest on money already paid.
-    /// </summary>
+    /// <summary>The claim on the open residuals as of a date (<see cref="LatePaymentInterestCalculator.CalculateOpenClaim"/>).</summary>
     public static InterestStatement For(LatePaymentInterestCalculator calculator, IEnumerable<Installment> installments, LocalDate asOf, LatePaymentInterestPolicy? policy)
     {
-        var open = installments.Select(i => i with { OriginalAmount = i.OpenResidual }).ToList();
-        var claim = calculator.CalculateClaim(open, asOf, null, policy);
+        var claim = calculator.CalculateOpenClaim(installments, asOf, policy);
         var lines = claim.Installments
             .SelectMany(i => i.Calculation.Lines.Select(l => new InterestStatementLine(
                 i.Installment.Key, i.Installment.Document.Number, l.Start, l.End, l.Days, l.RatePercent, l.Base, l.RoundedInterest)))
@@ -25,7 +21,7 @@ internal static class InterestStatements
             .Where(d => d.IsDue && !d.IsWaived && d.Compensation.Amount > 0m)
             .Select(d => new CompensationLine(d.Document.Number, d.Document.Date, d.Compensation))
             .ToList();
-        var residual = open.Aggregate(Money.Zero(claim.Currency), (sum, i) => sum + i.OpenResidual);
+        var residual = claim.Installments.Aggregate(Money.Zero(claim.Currency), (sum, i) => sum + i.Installment.OpenResidual);
         return new InterestStatement(asOf, lines, compensations, residual, claim.TotalInterest, claim.TotalCompensation);
     }
 

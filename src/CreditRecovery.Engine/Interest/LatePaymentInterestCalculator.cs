@@ -225,6 +225,27 @@ public sealed class LatePaymentInterestCalculator
         return new LatePaymentClaim(asOf, interests, documents);
     }
 
+    /// <summary>
+    /// What can be claimed today on what is still open: interest on each installment's open residual from the day after
+    /// its due date, and the compensation once per document. ERP feeds give residuals but not the dates of partial
+    /// payments, so this never asks interest on money already paid (it may ask less than the law allows on amounts that
+    /// were paid late). Settled installments and credit notes are left out. Used by formal demands and by reports.
+    /// </summary>
+    /// <param name="installments">The installments, of one company and one currency.</param>
+    /// <param name="asOf">The last day of interest, included.</param>
+    /// <param name="policy">The options per customer or case; <see langword="null"/> for the statutory defaults.</param>
+    /// <returns>The claim, whose amounts due are the open residuals.</returns>
+    /// <exception cref="MissingRateException">A needed half-year is not in the rate table and <see cref="LatePaymentInterestOptions.UseLastKnownRate"/> is off.</exception>
+    /// <exception cref="ArgumentException">The installments mix currencies.</exception>
+    public LatePaymentClaim CalculateOpenClaim(IEnumerable<Installment> installments, LocalDate asOf, LatePaymentInterestPolicy? policy = null)
+    {
+        ArgumentNullException.ThrowIfNull(installments);
+        var open = installments
+            .Where(i => i.OpenResidual.Amount > 0m && i.Document.Kind != DocumentKind.CreditNote)
+            .Select(i => i with { OriginalAmount = i.OpenResidual });
+        return CalculateClaim(open, asOf, null, policy);
+    }
+
     private static bool IsLate(Installment installment, LocalDate asOf, IReadOnlyList<InterestPayment> payments)
     {
         if (asOf <= installment.DueDate || installment.OriginalAmount.Amount <= 0m)

@@ -355,7 +355,7 @@ public sealed class CreditReports
             var i = c.Installment;
             if (i.OpenResidual.Amount > 0m && i.Document.Kind != DocumentKind.CreditNote)
             {
-                batch.Add(i with { OriginalAmount = i.OpenResidual });
+                batch.Add(i);
             }
         }
 
@@ -381,7 +381,7 @@ public sealed class CreditReports
             CustomerInterestLine line;
             try
             {
-                var claim = calculator.CalculateClaim(group, asOf, null, policy);
+                var claim = calculator.CalculateOpenClaim(group, asOf, policy);
                 line = new CustomerInterestLine(customer, null, group.Key, residual, group.Count(), claim.TotalInterest.Amount, claim.TotalCompensation.Amount);
             }
             catch (Exception ex) when (ex is MissingRateException or ArgumentException)
