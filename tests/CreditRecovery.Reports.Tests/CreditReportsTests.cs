@@ -165,4 +165,21 @@ public sealed class CreditReportsTests
         var future = await harness.Engine.Reports.GetClaimableInterestAsync(Admin, Company, new LocalDate(2099, 1, 1));
         Assert.All(future.Where(l => l.Installments > 0), l => Assert.NotNull(l.Error));
     }
+
+    [Fact]
+    public async Task Claimable_interest_uses_the_companys_policy_the_one_its_formal_demands_claim_with()
+    {
+        var book = ReportBook.Build(Company, AsOf, [new(0, 100, 1000m)]);
+        await using var statutory = await CreateAsync("memory", book);
+        await using var lastKnown = await CreateAsync("memory", ReportBook.Build(Company, AsOf, [new(0, 100, 1000m)]),
+            c => c.LatePaymentInterest = new LatePaymentInterestPolicy { Default = new LatePaymentInterestOptions { UseLastKnownRate = true } });
+        var beyondTable = new LocalDate(2099, 1, 1);
+
+        var strict = Assert.Single(await statutory.Engine.Reports.GetClaimableInterestAsync(Admin, Company, beyondTable));
+        var configured = Assert.Single(await lastKnown.Engine.Reports.GetClaimableInterestAsync(Admin, Company, beyondTable));
+
+        Assert.NotNull(strict.Error);   // the statutory default refuses a half-year missing from the table
+        Assert.Null(configured.Error);  // the company said: use the last known rate
+        Assert.True(configured.Interest > 0m);
+    }
 }

@@ -27,14 +27,16 @@ internal sealed class ReportEngine : IAsyncDisposable
         ],
     };
 
-    private ReportEngine(IRecoveryStore store)
+    private ReportEngine(IRecoveryStore store, Action<CompanySettings>? company)
     {
         Store = store;
         Engine = new CreditRecoveryEngineBuilder()
             .Configure(o =>
             {
                 o.Procedures.Add(Standard);
-                o.Companies.Add(new CompanySettings { Id = Company.Value, DefaultProcedureId = Standard.Id, Profile = new CompanyProfile { Name = "ACME S.p.A." } });
+                var settings = new CompanySettings { Id = Company.Value, DefaultProcedureId = Standard.Id, Profile = new CompanyProfile { Name = "ACME S.p.A." } };
+                company?.Invoke(settings);
+                o.Companies.Add(settings);
             })
             .UseStore(store)
             .UseClock(new FakeClock(AsOf.AtStartOfDayInZone(DateTimeZoneProviders.Tzdb["Europe/Rome"]).ToInstant().Plus(Duration.FromHours(9))))
@@ -45,9 +47,9 @@ internal sealed class ReportEngine : IAsyncDisposable
 
     public CreditRecoveryEngine Engine { get; }
 
-    public static async Task<ReportEngine> CreateAsync(string kind, RecoveryChangeSet? book = null)
+    public static async Task<ReportEngine> CreateAsync(string kind, RecoveryChangeSet? book = null, Action<CompanySettings>? company = null)
     {
-        var engine = new ReportEngine(Stores.Create(kind));
+        var engine = new ReportEngine(Stores.Create(kind), company);
         var people = new RecoveryChangeSet(Company);
         people.Operators.Add(Person(Op1, OperatorRole.Operator));
         people.Operators.Add(Person(Op2, OperatorRole.Operator) with { SupervisorId = Supervisor });

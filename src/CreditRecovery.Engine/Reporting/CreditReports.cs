@@ -325,7 +325,7 @@ public sealed class CreditReports
     /// <param name="actor">The acting operator.</param>
     /// <param name="company">The company.</param>
     /// <param name="asOf">The last day of interest; default today.</param>
-    /// <param name="policy">Options per customer or case; <see langword="null"/> for the statutory defaults.</param>
+    /// <param name="policy">Options per customer or case; <see langword="null"/> for the company's configured policy (<see cref="CompanySettings.LatePaymentInterest"/>), the one its formal demands claim with.</param>
     /// <param name="calculator">The calculator; <see langword="null"/> for one on the shipped rate table.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
     public async ValueTask<IReadOnlyList<CustomerInterestLine>> GetClaimableInterestAsync(
@@ -339,6 +339,7 @@ public sealed class CreditReports
         var scope = await ScopeAsync(company, actor, cancellationToken).ConfigureAwait(false);
         var date = asOf ?? Today(company);
         calculator ??= new LatePaymentInterestCalculator();
+        policy ??= _companies.Get(company).Settings.LatePaymentInterest;
         var filter = new ReportCaseFilter { Scope = scope.ToCustomerScope(), OpenOnly = true, DueOnOrBefore = date.PlusDays(-1) };
         var lines = new List<CustomerInterestLine>();
         var batch = new List<Installment>();
